@@ -1,0 +1,39 @@
+// Type-aware lint plus the import-direction rules of docs/architecture.md:
+// core imports nothing of ours; engines import core only; nothing imports the cli.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (group) => ({
+  'no-restricted-imports': [
+    'error',
+    { patterns: [{ group, message: 'This import breaks the package direction in docs/architecture.md.' }] },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '.tmp/**', 'bench/out/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'packages/cli/bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      // Async generators over in-memory data are still async iterables; demanding an await there adds noise.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['packages/core/src/**'], rules: restrict(['@patchboard/*', 'node:*', '@duckdb/*']) },
+  { files: ['packages/generator/src/**'], rules: restrict(['@patchboard/*']) },
+  {
+    files: ['packages/engine-duckdb/src/**'],
+    rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator']),
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+);

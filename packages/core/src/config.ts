@@ -1,0 +1,53 @@
+/**
+ * The configuration file (YAML or JSON) and the compliance policy it declares. Validated with zod at the
+ * trust boundary; every default is written here, so `patchboard config` style output can show it.
+ */
+import { z } from 'zod';
+import { PatchboardError } from './errors.js';
+
+const tagKeyList = z.array(z.string().min(1).max(128)).min(1);
+
+export const policySchema = z
+  .object({
+    /** A node whose last patch scan is older than this is STALE (when nothing is known to be missing). */
+    staleAfterDays: z.number().int().min(0).max(3650).default(7),
+    /** InstanceStatus values that make a node INACTIVE. A missing InstanceStatus means active. */
+    inactiveInstanceStatuses: z.array(z.string().min(1)).default(['Stopped', 'Terminated']),
+    /** Tag keys read for the team and environment, first match wins. */
+    tagKeys: z
+      .object({
+        team: tagKeyList.default(['Team', 'team']),
+        environment: tagKeyList.default(['Environment', 'environment', 'Env', 'env']),
+      })
+      .strict()
+      .default({ team: ['Team', 'team'], environment: ['Environment', 'environment', 'Env', 'env'] }),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof policySchema>;
+
+export const configSchema = z
+  .object({
+    /** The DuckDB database file; `--db` wins over this. */
+    database: z.string().min(1).optional(),
+    policy: policySchema.default(policySchema.parse({})),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export const DEFAULT_POLICY: Policy = policySchema.parse({});
+
+/** Validates a parsed configuration document; errors name the key path and what was expected. */
+export function parseConfig(document: unknown, origin: string): Config {
+  const result = configSchema.safeParse(document ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    return `${path}: ${issue.message}`;
+  });
+  throw new PatchboardError(
+    'CONFIG',
+    `${origin} is not a valid Patchboard configuration — ${problems.join('; ')}. Fix the key named, or remove it to use the default.`,
+  );
+}

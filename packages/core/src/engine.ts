@@ -1,0 +1,29 @@
+/**
+ * What every query engine (embedded DuckDB, Amazon Athena) offers the rest of Patchboard: it runs compiled
+ * queries and hands back one row shape. Engines normalise at their boundary: timestamps become ISO-8601 strings
+ * in UTC (`2026-10-31T23:59:59Z`), counts become numbers.
+ */
+import type { Dialect } from './dialect.js';
+import type { CompiledQuery } from './sql.js';
+
+export type ColumnType =
+  'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'list' | 'other';
+
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+export type ResultValue = string | number | boolean | null | ResultValue[];
+export type ResultRow = Record<string, ResultValue>;
+
+export interface QueryResult {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly ResultRow[];
+}
+
+export interface QueryEngine {
+  readonly dialect: Dialect;
+  run(query: CompiledQuery): Promise<QueryResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,15 @@
+export * from './bucket-key.js';
+export * from './compliance.js';
+export * from './config.js';
+export * from './dialect.js';
+export * from './engine.js';
+export * from './errors.js';
+export * from './inventory-types.js';
+export * from './patch-state.js';
+export * from './records.js';
+export * from './source.js';
+export * from './sql.js';
+export * from './timestamp.js';
+export * from './reports/catalogue.js';
+export type { ReportContext, ReportDefinition } from './reports/report.js';
+export { UNTAGGED } from './reports/node-compliance.js';

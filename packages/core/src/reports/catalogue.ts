@@ -1,0 +1,68 @@
+import { PatchboardError } from '../errors.js';
+import type { CompiledQuery } from '../sql.js';
+import { agentVersions } from './agent-versions.js';
+import { applications } from './applications.js';
+import { fleetSummary } from './fleet-summary.js';
+import { ingestErrors } from './ingest-errors.js';
+import { missingPatches } from './missing-patches.js';
+import { nodeCompliance } from './node-compliance.js';
+import { recipeQueries } from './recipe-queries.js';
+import type { ReportContext, ReportDefinition } from './report.js';
+import { teamEnvironment } from './team-environment.js';
+
+export const REPORTS: readonly ReportDefinition[] = [
+  fleetSummary,
+  nodeCompliance,
+  teamEnvironment,
+  missingPatches,
+  agentVersions,
+  applications,
+  ingestErrors,
+  ...recipeQueries,
+];
+
+export function findReport(id: string): ReportDefinition {
+  const report = REPORTS.find((r) => r.id === id);
+  if (!report) {
+    throw new PatchboardError(
+      'NOT_FOUND',
+      `There is no report "${id}". Run \`patchboard reports\` to list them (e.g. fleet-summary, team-environment).`,
+    );
+  }
+  return report;
+}
+
+export interface CompiledReport {
+  readonly report: ReportDefinition;
+  /** The parameters after validation and defaults. */
+  readonly params: Record<string, unknown>;
+  readonly query: CompiledQuery;
+}
+
+/** Validates raw parameters (e.g. from `--param k=v`) and compiles the report for the context's dialect. */
+export function compileReport(
+  id: string,
+  rawParams: Record<string, unknown>,
+  context: ReportContext,
+): CompiledReport {
+  const report = findReport(id);
+  const parsed = report.params.safeParse(rawParams);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path.join('.');
+      if (issue.code === 'unrecognized_keys') return `unknown parameter(s) ${issue.keys.join(', ')}`;
+      return `${key || 'parameters'}: ${issue.message}`;
+    });
+    throw new PatchboardError(
+      'USAGE',
+      `Report ${id} cannot take these parameters — ${problems.join('; ')}. \`patchboard reports\` lists each report's parameters.`,
+    );
+  }
+  return { report, params: parsed.data, query: report.compile(parsed.data, context).compile() };
+}
+
+/** The parameter names a report accepts, for listings and help. */
+export function reportParameterNames(report: ReportDefinition): string[] {
+  const shape = (report.params as unknown as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { sql } from '../sql.js';
+import { nodeFactsCte, STATUS_COUNTS } from './node-facts.js';
+import { defineReport } from './report.js';
+
+/** Grouping columns offered by `group-by`; identifiers come from this table, never from input. */
+const GROUPS = {
+  account: 'account_id',
+  region: 'region',
+  platform: 'platform',
+} as const;
+
+export const fleetSummary = defineReport({
+  id: 'fleet-summary',
+  title: 'Fleet summary',
+  description:
+    'Managed nodes by status and compliance % (compliant / active nodes); optionally grouped by account, region or platform.',
+  params: z
+    .object({ 'group-by': z.enum(['none', 'account', 'region', 'platform']).default('none') })
+    .strict(),
+  compile(params, context) {
+    const groupBy = params['group-by'];
+    const group = groupBy === 'none' ? undefined : sql.raw(GROUPS[groupBy]);
+    return sql`WITH ${nodeFactsCte(context)}
+SELECT ${group ? sql`coalesce(${group}, '(unknown)') AS ${group}, ` : sql``}count(*) AS nodes,
+  count(*) FILTER (WHERE status <> 'INACTIVE') AS active,
+  count(*) FILTER (WHERE status = 'INACTIVE') AS inactive,
+  ${STATUS_COUNTS}
+FROM node_facts
+${group ? sql`GROUP BY 1 ORDER BY 1` : sql``}`;
+  },
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { NON_COMPLIANT_PATCH_STATES, PATCH_STATES, SEVERITIES } from '../patch-state.js';
+import { sql, type SqlFragment } from '../sql.js';
+import { nodeFactsCte } from './node-facts.js';
+import { defineReport } from './report.js';
+
+export const missingPatches = defineReport({
+  id: 'missing-patches',
+  title: 'Missing patches',
+  description:
+    'Each patch that active nodes are non-compliant for (Missing, Failed, pending reboot, rejected), with how many nodes and which CVEs.',
+  params: z
+    .object({
+      severity: z.enum(SEVERITIES).optional(),
+      state: z.enum(PATCH_STATES).optional(),
+      classification: z.string().optional(),
+    })
+    .strict(),
+  compile(params, context) {
+    const filters: SqlFragment[] = [sql`ci.patchstate IN ${sql.list(NON_COMPLIANT_PATCH_STATES)}`];
+    if (params.severity) filters.push(sql`ci.severity = ${params.severity}`);
+    if (params.state) filters.push(sql`ci.patchstate = ${params.state}`);
+    if (params.classification) filters.push(sql`ci.classification = ${params.classification}`);
+    return sql`WITH ${nodeFactsCte(context)}
+SELECT ci.id AS patch_id, ci.patchstate AS state, max(ci.title) AS title, max(ci.classification) AS classification,
+  max(ci.severity) AS severity, max(ci.patchseverity) AS patch_severity, count(*) AS node_count,
+  ${context.dialect.stringAgg(sql.raw("nullif(ci.cveids, '')"))} AS cve_ids
+FROM aws_complianceitem ci
+JOIN node_facts f ON f.account_id = ci.accountid AND f.region = ci.region AND f.node_id = ci.resourceid
+WHERE ci.compliancetype = 'Patch' AND f.status <> 'INACTIVE' AND ${sql.join(filters, ' AND ')}
+GROUP BY ci.id, ci.patchstate
+ORDER BY node_count DESC, patch_id, state`;
+  },
+});

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { sql } from '../sql.js';
+import { UNTAGGED } from './node-compliance.js';
+import { nodeFactsCte, STATUS_COUNTS } from './node-facts.js';
+import { defineReport } from './report.js';
+
+export const teamEnvironment = defineReport({
+  id: 'team-environment',
+  title: 'Team x Environment',
+  description:
+    'The monthly report: active nodes per team and environment (from tags), by status, with compliance %.',
+  params: z.object({}).strict(),
+  compile(_params, context) {
+    return sql`WITH ${nodeFactsCte(context)}
+SELECT coalesce(team, ${UNTAGGED}) AS team, coalesce(environment, ${UNTAGGED}) AS environment,
+  count(*) AS nodes, ${STATUS_COUNTS}
+FROM node_facts
+WHERE status <> 'INACTIVE'
+GROUP BY 1, 2
+ORDER BY 1, 2`;
+  },
+});

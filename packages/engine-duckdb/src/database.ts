@@ -1,0 +1,54 @@
+/**
+ * Opening a Patchboard database: one DuckDB file (or memory), in UTC, with no extension downloads, the
+ * schema in place and the Trino compatibility macros installed.
+ */
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { PatchboardError } from '@patchboard/core';
+import { SCHEMA_VERSION, schemaStatements } from './schema.js';
+import { TRINO_MACROS } from './trino-compat.js';
+
+export interface OpenedDatabase {
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  readonly path: string;
+}
+
+export async function openDatabase(
+  path: string,
+  options: { readOnly?: boolean } = {},
+): Promise<OpenedDatabase> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, {
+      // Nothing is fetched from the network: the extensions Patchboard needs are built in.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+    });
+  } catch (error) {
+    throw new PatchboardError(
+      'IO',
+      `Cannot open the database ${path}: ${(error as Error).message}. Check the path, or whether another Patchboard process is writing to it.`,
+      { cause: error },
+    );
+  }
+  const connection = await instance.connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  if (!options.readOnly) {
+    for (const statement of [...schemaStatements(), ...TRINO_MACROS]) await connection.run(statement);
+    const version = await connection.runAndReadAll(
+      `SELECT value FROM patchboard_meta WHERE key = 'schema_version'`,
+    );
+    if (version.getRowsJS().length === 0) {
+      await connection.run(`INSERT INTO patchboard_meta VALUES ('schema_version', ?)`, [
+        String(SCHEMA_VERSION),
+      ]);
+    }
+  }
+  return { instance, connection, path };
+}
+
+export function closeDatabase(db: OpenedDatabase): void {
+  db.connection.closeSync();
+  db.instance.closeSync();
+}

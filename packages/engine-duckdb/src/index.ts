@@ -1,0 +1,4 @@
+export { closeDatabase, openDatabase, type OpenedDatabase } from './database.js';
+export { ingest, type IngestOptions, type IngestProgress, type IngestSummary } from './ingest.js';
+export { DuckDbQueryEngine } from './query-engine.js';
+export { rewriteTrinoSql } from './trino-compat.js';

@@ -1,0 +1,317 @@
+/**
+ * Ingest: one observation of a source (a bucket copy, S3, a collector) made the database's current state.
+ *
+ * - Only objects whose version changed since the last ingest are read; rows of objects that changed or vanished
+ *   are replaced or removed. Re-ingesting the same source therefore adds nothing twice.
+ * - The whole ingest is one transaction: killed half-way, the database is as it was before.
+ * - A bad line or field never stops the run. It is recorded in `ingest_errors` with the object key, line number
+ *   and reason, and everything else in the object is kept.
+ */
+import { type DuckDBAppender, type DuckDBConnection, DuckDBTimestampTZValue } from '@duckdb/node-api';
+import {
+  type BucketKey,
+  type CellValue,
+  type ColumnKind,
+  INVENTORY_TYPES,
+  type InventoryTypeSpec,
+  inventoryType,
+  type LineError,
+  parseBucketKey,
+  parseInventoryObject,
+  type SourceObject,
+  type SourceReader,
+  tableColumns,
+} from '@patchboard/core';
+
+export interface IngestProgress {
+  readonly phase: 'listing' | 'reading';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface IngestOptions {
+  onProgress?: (progress: IngestProgress) => void;
+  /** Objects read at once; reading overlaps parsing. */
+  readConcurrency?: number;
+  /** Objects larger than this are reported and not read. */
+  maxObjectBytes?: number;
+}
+
+export interface IngestSummary {
+  readonly ingestId: number;
+  readonly source: string;
+  readonly objectsListed: number;
+  readonly objectsRead: number;
+  readonly objectsUnchanged: number;
+  readonly objectsRemoved: number;
+  /** Keys that are not inventory objects (the `test.json` probe, other files) or types Patchboard does not store. */
+  readonly objectsSkipped: number;
+  readonly records: number;
+  readonly rowsStored: number;
+  readonly errors: number;
+  readonly durationMs: number;
+}
+
+interface PlannedObject {
+  readonly object: SourceObject;
+  readonly key: BucketKey;
+  readonly type: InventoryTypeSpec;
+}
+
+const DEFAULT_MAX_OBJECT_BYTES = 512 * 1024 * 1024;
+
+/** Appends one parsed row, cell by cell, with the appender call that matches each column's kind. */
+function appendRow(appender: DuckDBAppender, kinds: readonly ColumnKind[], row: readonly CellValue[]): void {
+  for (let i = 0; i < kinds.length; i++) {
+    const value = row[i];
+    if (value === null || value === undefined) appender.appendNull();
+    else if (kinds[i] === 'timestamp')
+      appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(value) * 1000n));
+    else if (kinds[i] === 'integer') appender.appendBigInt(BigInt(value));
+    else appender.appendVarchar(String(value));
+  }
+  appender.endRow();
+}
+
+async function* readPool(
+  source: SourceReader,
+  objects: readonly PlannedObject[],
+  concurrency: number,
+): AsyncGenerator<{ planned: PlannedObject; bytes?: Uint8Array; error?: Error }> {
+  const inFlight: Promise<{ planned: PlannedObject; bytes?: Uint8Array; error?: Error }>[] = [];
+  let next = 0;
+  const start = (planned: PlannedObject) =>
+    source.read(planned.object.key).then(
+      (bytes) => ({ planned, bytes }),
+      (error: unknown) => ({ planned, error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+  while (next < objects.length && inFlight.length < concurrency) inFlight.push(start(objects[next++]!));
+  while (inFlight.length > 0) {
+    const result = await inFlight.shift()!;
+    if (next < objects.length) inFlight.push(start(objects[next++]!));
+    yield result;
+  }
+}
+
+async function nextIngestId(connection: DuckDBConnection): Promise<number> {
+  const reader = await connection.runAndReadAll(`SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests`);
+  return Number(reader.getRowsJS()[0]?.[0] ?? 1);
+}
+
+async function storedVersions(connection: DuckDBConnection): Promise<Map<string, string>> {
+  const reader = await connection.runAndReadAll(`SELECT object_key, version FROM source_objects`);
+  return new Map(reader.getRowsJS().map(([key, version]) => [key as string, version as string]));
+}
+
+const identityOf = (key: BucketKey) =>
+  `${key.typeName}\u0000${key.accountId}\u0000${key.region}\u0000${key.resourceType}\u0000${key.nodeId}`;
+
+export async function ingest(
+  connection: DuckDBConnection,
+  source: SourceReader,
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  const started = Date.now();
+  const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+  const progress = options.onProgress ?? (() => undefined);
+
+  // 1. List and classify. Listing happens before the transaction: it may be slow (S3), and reads nothing stored.
+  const planned: PlannedObject[] = [];
+  const seenKeys = new Set<string>();
+  const duplicates: { object: SourceObject; original: string }[] = [];
+  const firstKeyByIdentity = new Map<string, string>();
+  let listed = 0;
+  let skipped = 0;
+  for await (const object of source.list()) {
+    listed++;
+    if (listed % 10_000 === 0) progress({ phase: 'listing', done: listed, total: 0 });
+    const key = parseBucketKey(object.key);
+    const type = key && inventoryType(key.typeName);
+    if (!key || !type) {
+      skipped++;
+      continue;
+    }
+    const identity = identityOf(key);
+    const original = firstKeyByIdentity.get(identity);
+    if (original !== undefined) {
+      duplicates.push({ object, original });
+      continue;
+    }
+    firstKeyByIdentity.set(identity, object.key);
+    seenKeys.add(object.key);
+    planned.push({ object, key, type });
+  }
+
+  const ingestId = await nextIngestId(connection);
+  const previous = await storedVersions(connection);
+  const changed = planned.filter((p) => previous.get(p.object.key) !== p.object.version);
+  const removedKeys = [...previous.keys()].filter((key) => !seenKeys.has(key));
+
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    // 2. Forget what changed or vanished: its rows, its errors and its bookkeeping.
+    const staleKeys = [...changed.map((p) => p.object.key), ...removedKeys].filter((key) =>
+      previous.has(key),
+    );
+    if (staleKeys.length > 0) await forgetObjects(connection, staleKeys);
+    await connection.run(`DELETE FROM ingest_errors WHERE object_key IS NULL`);
+
+    // 3. Read, parse and append what changed.
+    const appenders = new Map<string, { appender: DuckDBAppender; kinds: ColumnKind[] }>();
+    for (const type of INVENTORY_TYPES) {
+      appenders.set(type.typeName, {
+        appender: await connection.createAppender(type.table),
+        kinds: tableColumns(type).map((c) => c.kind),
+      });
+    }
+    const objectsAppender = await connection.createAppender('source_objects');
+    const errorsAppender = await connection.createAppender('ingest_errors');
+    const ingestedAt = new DuckDBTimestampTZValue(BigInt(started) * 1000n);
+    let errors = 0;
+    const recordError = (objectKey: string | null, error: LineError) => {
+      errors++;
+      errorsAppender.appendInteger(ingestId);
+      errorsAppender.appendVarchar(source.location);
+      if (objectKey === null) errorsAppender.appendNull();
+      else errorsAppender.appendVarchar(objectKey);
+      if (error.line === null) errorsAppender.appendNull();
+      else errorsAppender.appendInteger(error.line);
+      errorsAppender.appendVarchar(error.reason);
+      errorsAppender.appendVarchar(error.excerpt);
+      errorsAppender.appendTimestampTZ(ingestedAt);
+      errorsAppender.endRow();
+    };
+    for (const { object, original } of duplicates) {
+      recordError(object.key, {
+        line: null,
+        reason: `another object, ${original}, already holds this node's ${parseBucketKey(object.key)?.typeName ?? ''} inventory (two sync prefixes?); this one was not read`,
+        excerpt: '',
+      });
+    }
+
+    let records = 0;
+    let rowsStored = 0;
+    let done = 0;
+    progress({ phase: 'reading', done: 0, total: changed.length });
+    const readable = changed.filter((p) => {
+      if (p.object.size <= maxObjectBytes) return true;
+      recordError(p.object.key, {
+        line: null,
+        reason: `object is ${p.object.size} bytes, over the ${maxObjectBytes}-byte limit; not read`,
+        excerpt: '',
+      });
+      return false;
+    });
+    for await (const { planned: p, bytes, error } of readPool(
+      source,
+      readable,
+      options.readConcurrency ?? 32,
+    )) {
+      done++;
+      if (done % 500 === 0 || done === readable.length)
+        progress({ phase: 'reading', done, total: readable.length });
+      if (!bytes) {
+        // Not recorded in source_objects, so the next ingest tries it again.
+        recordError(p.object.key, {
+          line: null,
+          reason: `could not read the object: ${error?.message ?? 'unknown error'}`,
+          excerpt: '',
+        });
+        continue;
+      }
+      const parsed = parseInventoryObject(bytes, p.key, p.type);
+      const target = appenders.get(p.type.typeName)!;
+      for (const row of parsed.rows) appendRow(target.appender, target.kinds, row);
+      for (const lineError of parsed.errors) recordError(p.object.key, lineError);
+      records += parsed.records;
+      rowsStored += parsed.rows.length;
+      appendRow(objectsAppender, OBJECT_KINDS, [
+        p.object.key,
+        p.object.version,
+        p.key.typeName,
+        p.key.accountId,
+        p.key.region,
+        p.key.resourceType,
+        p.key.nodeId,
+        parsed.records,
+        parsed.errors.length,
+        ingestId,
+      ]);
+    }
+    for (const { appender } of appenders.values()) appender.closeSync();
+    objectsAppender.closeSync();
+    errorsAppender.closeSync();
+
+    const summary: IngestSummary = {
+      ingestId,
+      source: source.location,
+      objectsListed: listed,
+      objectsRead: readable.length,
+      objectsUnchanged: planned.length - changed.length,
+      objectsRemoved: removedKeys.length,
+      objectsSkipped: skipped + duplicates.length,
+      records,
+      rowsStored,
+      errors,
+      durationMs: Date.now() - started,
+    };
+    await connection.run(
+      `INSERT INTO ingests VALUES (?, ?, CAST(? AS TIMESTAMPTZ), now(), ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        ingestId,
+        source.location,
+        new Date(started).toISOString(),
+        listed,
+        summary.objectsRead,
+        summary.objectsUnchanged,
+        summary.objectsRemoved,
+        summary.objectsSkipped,
+        records,
+        rowsStored,
+        errors,
+      ],
+    );
+    await connection.run('COMMIT');
+    return summary;
+  } catch (error) {
+    await connection.run('ROLLBACK');
+    throw error;
+  }
+}
+
+const OBJECT_KINDS: ColumnKind[] = [
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'integer',
+  'integer',
+  'integer',
+];
+
+/** Deletes the rows, errors and bookkeeping of the given object keys, set-wise per table. */
+async function forgetObjects(connection: DuckDBConnection, keys: readonly string[]): Promise<void> {
+  await connection.run(`CREATE OR REPLACE TEMP TABLE forget_keys (object_key VARCHAR)`);
+  const appender = await connection.createAppender('forget_keys');
+  for (const key of keys) {
+    appender.appendVarchar(key);
+    appender.endRow();
+  }
+  appender.closeSync();
+  for (const type of INVENTORY_TYPES) {
+    await connection.run(
+      `DELETE FROM ${type.table} t USING (
+         SELECT o.accountid, o.region, o.resourcetype, o.resourceid FROM source_objects o
+         JOIN forget_keys f ON f.object_key = o.object_key WHERE o.type_name = ?) s
+       WHERE t.accountid = s.accountid AND t.region = s.region AND t.resourcetype = s.resourcetype
+         AND t.resourceid = s.resourceid`,
+      [type.typeName],
+    );
+  }
+  await connection.run(`DELETE FROM ingest_errors WHERE object_key IN (SELECT object_key FROM forget_keys)`);
+  await connection.run(`DELETE FROM source_objects WHERE object_key IN (SELECT object_key FROM forget_keys)`);
+  await connection.run(`DROP TABLE forget_keys`);
+}
