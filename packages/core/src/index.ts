@@ -13,3 +13,4 @@ export * from './timestamp.js';
 export * from './reports/catalogue.js';
 export type { ReportContext, ReportDefinition } from './reports/report.js';
 export { UNTAGGED } from './reports/node-compliance.js';
+export { nodeDetailQueries } from './reports/node-detail.js';

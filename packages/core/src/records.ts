@@ -213,7 +213,10 @@ export function parseInventoryObject(
       records++;
       continue;
     }
-    addRecord(record, i + 1, () => excerptOf(line));
+    // A line holding an array of records is read as those records (some writers batch them).
+    if (Array.isArray(record) && record.length > 0 && record.every(isRecord)) {
+      for (const element of record) addRecord(element, i + 1, () => excerptOf(line));
+    } else addRecord(record, i + 1, () => excerptOf(line));
   }
   return { rows, errors, records };
 }

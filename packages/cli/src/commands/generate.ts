@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { startProgress } from '../progress.js';
+import { wholeNumber } from './options.js';
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('Write a synthetic fleet as a copy of a Resource Data Sync bucket, plus its ground truth')
+    .requiredOption('--out <dir>', 'folder to write: <dir>/bucket (the bucket copy), <dir>/truth, <dir>/days')
+    .option('--nodes <n>', 'managed nodes', wholeNumber, 800)
+    .option('--accounts <n>', 'AWS accounts', wholeNumber, 3)
+    .option('--regions <n>', 'Regions per account', wholeNumber, 1)
+    .option('--days <n>', 'dated daily snapshots in which the fleet evolves', wholeNumber, 1)
+    .option('--seed <n>', 'random seed: the same seed writes the same bytes', wholeNumber, 1)
+    .option('--at <iso>', 'time of the (last) snapshot, e.g. 2026-10-31T23:00:00Z (default: today 00:00 UTC)')
+    .option('--prefix <prefix>', 'sync prefix before the AWS:<Type>/ folders')
+    .action(
+      async (options: {
+        out: string;
+        nodes: number;
+        accounts: number;
+        regions: number;
+        days: number;
+        seed: number;
+        at?: string;
+        prefix?: string;
+      }) => {
+        const { generateFleet } = await import('@patchboard/generator');
+        const progress = startProgress('Generating');
+        const summary = await generateFleet({
+          outDir: options.out,
+          nodes: options.nodes,
+          accounts: options.accounts,
+          regions: options.regions,
+          days: options.days,
+          seed: options.seed,
+          ...(options.at ? { at: options.at } : {}),
+          ...(options.prefix ? { prefix: options.prefix } : {}),
+          onProgress: (done, total) => progress.update(done, total, 'nodes'),
+        });
+        progress.stop();
+        process.stderr.write(
+          `Generated ${summary.nodes} nodes: ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.bucketDir} (${summary.snapshots.length} snapshot${summary.snapshots.length === 1 ? '' : 's'}); ground truth in ${summary.truthDir}\n`,
+        );
+      },
+    );
+}

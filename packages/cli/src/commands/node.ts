@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { nodeDetailQueries, PatchboardError, type QueryResult } from '@patchboard/core';
+import {
+  evaluationTime,
+  openQueryEngine,
+  reportContext,
+  resolveContext,
+  type GlobalOptions,
+} from '../context.js';
+import { emit, renderReport } from '../output.js';
+
+const SECTIONS = [
+  ['tags', 'Tags'],
+  ['patches', 'Patch compliance items'],
+  ['otherCompliance', 'Other compliance (associations, custom)'],
+  ['applications', 'Applications'],
+  ['errors', 'Ingest errors for this node'],
+] as const;
+
+export function registerNode(program: Command): void {
+  program
+    .command('node')
+    .description(
+      'Everything about one node: status, tags, patches, other compliance, applications, ingest errors',
+    )
+    .argument('<node-id>', 'managed node id, e.g. i-0123456789abcdef0 or mi-0123456789abcdef0')
+    .action(async (nodeId: string, _options: unknown, command: Command) => {
+      const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
+      const engine = await openQueryEngine(context);
+      try {
+        const queries = nodeDetailQueries(nodeId, reportContext(context, engine));
+        const compliance = await engine.run(queries.compliance);
+        if (compliance.rows.length === 0) {
+          throw new PatchboardError(
+            'NOT_FOUND',
+            `No node ${nodeId} in ${context.databasePath}. \`patchboard report node-compliance\` lists the nodes.`,
+          );
+        }
+        const sections: Record<string, QueryResult> = { node: compliance };
+        for (const [name] of SECTIONS) sections[name] = await engine.run(queries[name].compile());
+        const generatedAt = evaluationTime(context);
+        if (context.format === 'json') {
+          const body = Object.fromEntries(
+            Object.entries(sections).map(([name, r]) => [name, name === 'node' ? r.rows[0] : r.rows]),
+          );
+          await emit(
+            `${JSON.stringify({ report: 'node', generatedAt, params: { node: nodeId }, ...body }, null, 2)}\n`,
+            context.out,
+          );
+          return;
+        }
+        const parts = [['node', `Node ${nodeId}`] as const, ...SECTIONS].map(([name, title]) => {
+          const rendered = renderReport(
+            { report: name, generatedAt, params: { node: nodeId }, result: sections[name]! },
+            context.format,
+            context.interactive,
+          );
+          return context.format === 'table' || context.format === 'md'
+            ? `${context.format === 'md' ? '## ' : ''}${title}\n${rendered}`
+            : rendered;
+        });
+        await emit(parts.join('\n'), context.out);
+      } finally {
+        await engine.close();
+      }
+    });
+}

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { compileReport } from '@patchboard/core';
+import {
+  evaluationTime,
+  openQueryEngine,
+  reportContext,
+  resolveContext,
+  type GlobalOptions,
+} from '../context.js';
+import { emit, renderReport } from '../output.js';
+import { keyValue } from './options.js';
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Run a report from the catalogue (see `patchboard reports`)')
+    .argument('<id>', 'report id, e.g. team-environment')
+    .option('--param <key=value>', 'report parameter (repeatable)', keyValue, {})
+    .option('--print-sql', 'print the compiled SQL and its parameters instead of running it')
+    .action(
+      async (
+        id: string,
+        options: { param: Record<string, string>; printSql?: boolean },
+        command: Command,
+      ) => {
+        const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
+        const engine = await openQueryEngine(context);
+        try {
+          const compiled = compileReport(id, options.param, reportContext(context, engine));
+          if (options.printSql) {
+            await emit(
+              `${compiled.query.sql}\n-- parameters: ${JSON.stringify(compiled.query.parameters)}\n`,
+              context.out,
+            );
+            return;
+          }
+          const result = await engine.run(compiled.query);
+          await emit(
+            renderReport(
+              {
+                report: id,
+                title: compiled.report.title,
+                generatedAt: evaluationTime(context),
+                params: compiled.params,
+                result,
+              },
+              context.format,
+              context.interactive,
+            ),
+            context.out,
+          );
+        } finally {
+          await engine.close();
+        }
+      },
+    );
+}

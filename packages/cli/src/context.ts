@@ -1,0 +1,105 @@
+/**
+ * Global options, configuration and the database, resolved once per command: the composition root.
+ */
+import { access, readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import {
+  type Config,
+  formatInstant,
+  parseConfig,
+  parseIsoInstant,
+  PatchboardError,
+  type QueryEngine,
+  type ReportContext,
+} from '@patchboard/core';
+import type { OutputFormat } from './output.js';
+
+export interface GlobalOptions {
+  readonly db?: string;
+  readonly config?: string;
+  readonly now?: string;
+  readonly format?: OutputFormat;
+  readonly out?: string;
+}
+
+export interface CommandContext {
+  readonly config: Config;
+  readonly databasePath: string;
+  /** Evaluation time in epoch milliseconds: `--now` or the wall clock. */
+  readonly now: number;
+  readonly format: OutputFormat;
+  readonly out: string | undefined;
+  /** Whether standard output is a person's terminal (tables get colour, long jobs a progress bar). */
+  readonly interactive: boolean;
+}
+
+export const DEFAULT_DATABASE = 'patchboard.duckdb';
+
+async function loadConfig(path: string | undefined): Promise<Config> {
+  if (!path) return parseConfig({}, 'the default configuration');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PatchboardError(
+      'CONFIG',
+      `Cannot read the configuration file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Check the --config path.`,
+      { cause: error },
+    );
+  }
+  let document: unknown;
+  try {
+    // YAML is a superset of JSON: one parser reads both.
+    document = parseYaml(text);
+  } catch (error) {
+    throw new PatchboardError('CONFIG', `${path} is neither YAML nor JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseConfig(document, path);
+}
+
+export async function resolveContext(options: GlobalOptions): Promise<CommandContext> {
+  const config = await loadConfig(options.config ?? process.env.PATCHBOARD_CONFIG);
+  let now = Date.now();
+  if (options.now) {
+    const parsed = parseIsoInstant(options.now);
+    if (parsed === undefined) {
+      throw new PatchboardError(
+        'USAGE',
+        `--now ${JSON.stringify(options.now)} is not an ISO-8601 time; give e.g. 2026-10-31T23:59:59Z.`,
+      );
+    }
+    now = parsed;
+  }
+  return {
+    config,
+    databasePath: options.db ?? process.env.PATCHBOARD_DB ?? config.database ?? DEFAULT_DATABASE,
+    now,
+    format: options.format ?? 'table',
+    out: options.out,
+    interactive: Boolean(process.stdout.isTTY) && !options.out,
+  };
+}
+
+export function reportContext(context: CommandContext, engine: QueryEngine): ReportContext {
+  return { policy: context.config.policy, now: context.now, dialect: engine.dialect };
+}
+
+export function evaluationTime(context: CommandContext): string {
+  return formatInstant(context.now);
+}
+
+/** Opens the database read-only for queries; the engine package is loaded only by commands that need it. */
+export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
+  try {
+    await access(context.databasePath);
+  } catch {
+    throw new PatchboardError(
+      'NOT_FOUND',
+      `There is no database at ${context.databasePath}. Run \`patchboard ingest <bucket-copy> --db ${context.databasePath}\` first, or point --db at an existing one.`,
+    );
+  }
+  const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
+  return new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+}

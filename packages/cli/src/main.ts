@@ -1,0 +1,66 @@
+/**
+ * The `patchboard` command line: global options, one module per command, and the one place where errors
+ * become exit codes (0 ok, 1 failure, 2 usage) and one-line messages.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isPatchboardError } from '@patchboard/core';
+import { registerDemo } from './commands/demo.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerNode } from './commands/node.js';
+import { registerReport } from './commands/report.js';
+import { registerReports } from './commands/reports.js';
+import { registerSql } from './commands/sql.js';
+import { OUTPUT_FORMATS } from './output.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export function buildProgram(): Command {
+  const program = new Command('patchboard')
+    .description('Patch compliance reporting for AWS Systems Manager fleets, from Resource Data Sync data')
+    .option('--db <file>', 'DuckDB database file (env PATCHBOARD_DB; default patchboard.duckdb)')
+    .option('--config <file>', 'configuration file, YAML or JSON (env PATCHBOARD_CONFIG)')
+    .option('--now <iso>', 'evaluation time, so a report can be reproduced (e.g. 2026-10-31T23:59:59Z)')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--out <file>', 'write the output to a file instead of standard output')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const register of [
+    registerGenerate,
+    registerIngest,
+    registerReports,
+    registerReport,
+    registerSql,
+    registerNode,
+    registerDemo,
+  ]) {
+    register(program);
+  }
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (and help where asked for).
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (isPatchboardError(error)) {
+      process.stderr.write(`patchboard: ${error.message}\n`);
+      return error.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `patchboard: unexpected failure: ${message}. Run again with NODE_DEBUG=patchboard for a stack trace, and report it.\n`,
+    );
+    if (process.env.NODE_DEBUG?.includes('patchboard') && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
+    return EXIT_FAILURE;
+  }
+}

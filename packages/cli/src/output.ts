@@ -1,0 +1,105 @@
+/**
+ * Every command that prints rows goes through here. A person at a terminal gets an aligned table; pipes and
+ * files get the format asked for. CSV is RFC 4180 and safe to open in a spreadsheet.
+ */
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'csv-stringify/sync';
+import Table from 'cli-table3';
+import type { QueryResult, ResultValue } from '@patchboard/core';
+
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface ReportOutput {
+  readonly report: string;
+  readonly title?: string;
+  readonly generatedAt: string;
+  readonly params: Record<string, unknown>;
+  readonly result: QueryResult;
+}
+
+/**
+ * A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading apostrophe, so
+ * `=HYPERLINK(...)` in a tag value stays text. Numbers are data, not formulas, and are left alone.
+ */
+export function neutraliseFormula(value: ResultValue): ResultValue {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+function cellText(value: ResultValue): string {
+  if (value === null) return '';
+  if (Array.isArray(value)) return value.map(cellText).join(', ');
+  return String(value);
+}
+
+export function renderCsv(result: QueryResult): string {
+  const header = result.columns.map((c) => c.name);
+  const rows = result.rows.map((row) => header.map((name) => cellText(neutraliseFormula(row[name] ?? null))));
+  return stringify([header, ...rows], { record_delimiter: '\r\n' });
+}
+
+function renderMarkdown(result: QueryResult): string {
+  const escape = (text: string) =>
+    text
+      .replaceAll('\\', '\\\\')
+      .replaceAll('|', '\\|')
+      .replaceAll(/[\r\n]+/g, ' ');
+  const header = result.columns.map((c) => c.name);
+  const lines = [
+    `| ${header.map(escape).join(' | ')} |`,
+    `| ${result.columns.map((c) => (c.type === 'integer' || c.type === 'number' ? '---:' : '---')).join(' | ')} |`,
+    ...result.rows.map(
+      (row) => `| ${header.map((name) => escape(cellText(row[name] ?? null))).join(' | ')} |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function renderTable(result: QueryResult, colour: boolean): string {
+  const header = result.columns.map((c) => c.name);
+  const table = new Table({
+    head: header,
+    style: colour ? {} : { head: [], border: [] },
+    colAligns: result.columns.map((c) => (c.type === 'integer' || c.type === 'number' ? 'right' : 'left')),
+  });
+  // Control characters from the data would move the cursor or recolour the terminal: show them escaped.
+  const safe = (text: string) =>
+    text.replaceAll(
+      /[\u0000-\u001f\u007f-\u009f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  for (const row of result.rows) table.push(header.map((name) => safe(cellText(row[name] ?? null))));
+  return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
+}
+
+export function renderReport(output: ReportOutput, format: OutputFormat, colour = false): string {
+  const { result } = output;
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(
+        {
+          report: output.report,
+          generatedAt: output.generatedAt,
+          params: output.params,
+          columns: result.columns,
+          rows: result.rows,
+        },
+        null,
+        2,
+      )}\n`;
+    case 'ndjson':
+      return result.rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+    case 'csv':
+      return renderCsv(result);
+    case 'md':
+      return renderMarkdown(result);
+    case 'table':
+      return renderTable(result, colour);
+  }
+}
+
+/** Writes to `--out` (whole file at once, created with 0644) or to standard output. */
+export async function emit(text: string, out: string | undefined): Promise<void> {
+  if (out) await writeFile(out, text);
+  else process.stdout.write(text);
+}

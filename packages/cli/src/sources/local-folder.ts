@@ -1,0 +1,53 @@
+/**
+ * A local copy of the sync bucket (e.g. made with `aws s3 sync`). Keys are paths relative to the folder with
+ * `/` separators. Symbolic links are not followed: a link could point anywhere on the machine.
+ */
+import { opendir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { PatchboardError, type SourceObject, type SourceReader } from '@patchboard/core';
+
+export class LocalFolderSource implements SourceReader {
+  constructor(readonly location: string) {}
+
+  async *list(): AsyncIterable<SourceObject> {
+    let rootStat;
+    try {
+      rootStat = await stat(this.location);
+    } catch (error) {
+      throw new PatchboardError(
+        'IO',
+        `Cannot read the source folder ${this.location}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Give the folder that holds the AWS:<Type>/ folders (a copy of the sync bucket).`,
+        { cause: error },
+      );
+    }
+    if (!rootStat.isDirectory()) {
+      throw new PatchboardError(
+        'USAGE',
+        `${this.location} is not a folder. Give the folder that holds the AWS:<Type>/ folders.`,
+      );
+    }
+    yield* this.walk(this.location);
+  }
+
+  private async *walk(folder: string): AsyncIterable<SourceObject> {
+    const entries = [];
+    for await (const entry of await opendir(folder)) entries.push(entry);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) yield* this.walk(path);
+      else if (entry.isFile()) {
+        const info = await stat(path);
+        yield {
+          key: relative(this.location, path).split(sep).join('/'),
+          size: info.size,
+          version: `${info.size}:${Math.trunc(info.mtimeMs)}`,
+        };
+      }
+    }
+  }
+
+  async read(key: string): Promise<Uint8Array> {
+    return readFile(join(this.location, ...key.split('/')));
+  }
+}
