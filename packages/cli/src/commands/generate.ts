@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { PatchboardError } from '@patchboard/core';
+import type { GlobalOptions } from '../context.js';
 import { startProgress } from '../progress.js';
 import { wholeNumber } from './options.js';
 
@@ -6,7 +8,12 @@ export function registerGenerate(program: Command): void {
   program
     .command('generate')
     .description('Write a synthetic fleet as a copy of a Resource Data Sync bucket, plus its ground truth')
-    .requiredOption('--out <dir>', 'folder to write: <dir>/bucket (the bucket copy), <dir>/truth, <dir>/days')
+    // `--out <dir>` is the global option: here it names the folder to write, <dir>/bucket (the bucket copy),
+    // <dir>/truth (ground truth) and <dir>/days (daily snapshots).
+    .addHelpText(
+      'after',
+      '\nWrites <--out dir>/bucket (the bucket copy), <dir>/truth and, with --days, <dir>/days/<date>.',
+    )
     .option('--nodes <n>', 'managed nodes', wholeNumber, 800)
     .option('--accounts <n>', 'AWS accounts', wholeNumber, 3)
     .option('--regions <n>', 'Regions per account', wholeNumber, 1)
@@ -15,20 +22,29 @@ export function registerGenerate(program: Command): void {
     .option('--at <iso>', 'time of the (last) snapshot, e.g. 2026-10-31T23:00:00Z (default: today 00:00 UTC)')
     .option('--prefix <prefix>', 'sync prefix before the AWS:<Type>/ folders')
     .action(
-      async (options: {
-        out: string;
-        nodes: number;
-        accounts: number;
-        regions: number;
-        days: number;
-        seed: number;
-        at?: string;
-        prefix?: string;
-      }) => {
+      async (
+        options: {
+          nodes: number;
+          accounts: number;
+          regions: number;
+          days: number;
+          seed: number;
+          at?: string;
+          prefix?: string;
+        },
+        command: Command,
+      ) => {
+        const { out } = command.optsWithGlobals<GlobalOptions>();
+        if (!out) {
+          throw new PatchboardError(
+            'USAGE',
+            'generate needs --out <dir>: the folder for the bucket copy and its ground truth.',
+          );
+        }
         const { generateFleet } = await import('@patchboard/generator');
         const progress = startProgress('Generating');
         const summary = await generateFleet({
-          outDir: options.out,
+          outDir: out,
           nodes: options.nodes,
           accounts: options.accounts,
           regions: options.regions,
