@@ -14,3 +14,4 @@ export * from './reports/catalogue.js';
 export type { ReportContext, ReportDefinition } from './reports/report.js';
 export { UNTAGGED } from './reports/node-compliance.js';
 export { nodeDetailQueries } from './reports/node-detail.js';
+export { nodeFactsCte } from './reports/node-facts.js';

@@ -1,0 +1,275 @@
+/**
+ * Every catalogue report and every recipe query on a generated fleet, each number checked against the
+ * generator's ground truth (computed by the generator from its own model, not by Patchboard).
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  compileReport,
+  DEFAULT_POLICY,
+  evaluateNodeStatus,
+  nodeFactsCte,
+  parseIsoInstant,
+  type QueryEngine,
+  REPORTS,
+  type ResultRow,
+  sql,
+} from '@patchboard/core';
+import { DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
+import { generateFleet, readTruth, type TruthNode } from '@patchboard/generator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalFolderSource } from '../src/sources/local-folder.js';
+
+const AT = '2026-10-31T12:00:00Z';
+let dir: string;
+let engine: QueryEngine;
+let truth: TruthNode[];
+const context = () => ({ policy: DEFAULT_POLICY, now: Date.parse(AT), dialect: engine.dialect });
+const report = async (id: string, params: Record<string, unknown> = {}) =>
+  (await engine.run(compileReport(id, params, context()).query)).rows;
+
+const active = (n: TruthNode) => n.status !== 'INACTIVE';
+const pct = (compliant: number, activeCount: number) => Math.round((1000 * compliant) / activeCount) / 10;
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return groups;
+}
+const statusCounts = (nodes: TruthNode[]) => ({
+  compliant: nodes.filter((n) => n.status === 'COMPLIANT').length,
+  non_compliant: nodes.filter((n) => n.status === 'NON_COMPLIANT').length,
+  stale: nodes.filter((n) => n.status === 'STALE').length,
+  not_scanned: nodes.filter((n) => n.status === 'NOT_SCANNED').length,
+  compliance_pct: pct(nodes.filter((n) => n.status === 'COMPLIANT').length, nodes.filter(active).length),
+});
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'patchboard-reports-'));
+  await generateFleet({
+    outDir: dir,
+    nodes: 1200,
+    accounts: 3,
+    regions: 2,
+    seed: 11,
+    at: AT,
+    prefix: 'ssm-inventory',
+  });
+  truth = (await readTruth(dir)).nodes;
+  const db = await openDatabase(join(dir, 'p.duckdb'));
+  engine = new DuckDbQueryEngine(db);
+  const summary = await ingest(db.connection, new LocalFolderSource(join(dir, 'bucket')));
+  expect(summary.errors).toBe(0);
+});
+afterAll(async () => {
+  await engine.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('reports against the ground truth', () => {
+  it('fleet-summary', async () => {
+    expect(await report('fleet-summary')).toEqual([
+      {
+        nodes: truth.length,
+        active: truth.filter(active).length,
+        inactive: truth.filter((n) => !active(n)).length,
+        ...statusCounts(truth),
+      },
+    ]);
+  });
+
+  it.each([
+    ['account', 'account_id', (n: TruthNode) => n.accountId],
+    ['region', 'region', (n: TruthNode) => n.region],
+    ['platform', 'platform', (n: TruthNode) => n.platformName],
+  ] as const)('fleet-summary grouped by %s', async (groupBy, column, key) => {
+    const expected = [...countBy(truth, key)]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([value, nodes]) => ({
+        [column]: value,
+        nodes: nodes.length,
+        active: nodes.filter(active).length,
+        inactive: nodes.filter((n) => !active(n)).length,
+        ...statusCounts(nodes),
+      }));
+    expect(await report('fleet-summary', { 'group-by': groupBy })).toEqual(expected);
+  });
+
+  it('node-compliance: one row per node, equal to the truth', async () => {
+    const rows = await report('node-compliance');
+    const expected = [...truth]
+      .sort((a, b) => (a.accountId + a.region + a.nodeId < b.accountId + b.region + b.nodeId ? -1 : 1))
+      .map((n) => ({
+        account_id: n.accountId,
+        region: n.region,
+        node_id: n.nodeId,
+        name: n.name,
+        platform: n.platformName,
+        instance_status: n.instanceStatus,
+        team: n.team ?? '(untagged)',
+        environment: n.environment ?? '(untagged)',
+        patch_group: n.patchGroup,
+        baseline_id: n.baselineId,
+        status: n.status,
+        missing_count: n.missing,
+        failed_count: n.failed,
+        pending_reboot_count: n.pendingReboot,
+        critical_noncompliant_count: n.criticalNonCompliant,
+        highest_severity: n.highestSeverity,
+        last_scan_time: n.lastScanTime,
+      }));
+    expect(rows).toEqual(expected);
+  });
+
+  it('the SQL status equals the pure evaluation for every node', async () => {
+    const facts = await engine.run(sql`WITH ${nodeFactsCte(context())} SELECT * FROM node_facts`.compile());
+    expect(facts.rows.length).toBe(truth.length);
+    for (const row of facts.rows) {
+      const evaluated = evaluateNodeStatus(
+        {
+          instanceStatus: row.instance_status as string | null,
+          hasPatchData: row.has_patch_data as boolean,
+          nonCompliantCount:
+            (row.missing_count as number) +
+            (row.failed_count as number) +
+            (row.pending_reboot_count as number) +
+            (row.installed_rejected_count as number),
+          lastScanTime: row.last_scan_time === null ? null : parseIsoInstant(row.last_scan_time as string)!,
+        },
+        DEFAULT_POLICY,
+        Date.parse(AT),
+      );
+      expect(row.status, `${String(row.node_id)}`).toBe(evaluated);
+    }
+  });
+
+  it('team-environment: active nodes per team and environment', async () => {
+    const expected = [
+      ...countBy(
+        truth.filter(active),
+        (n) => `${n.team ?? '(untagged)'}\u0000${n.environment ?? '(untagged)'}`,
+      ),
+    ]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, nodes]) => {
+        const [team, environment] = key.split('\u0000');
+        return { team, environment, nodes: nodes.length, ...statusCounts(nodes) };
+      });
+    expect(await report('team-environment')).toEqual(expected);
+  });
+
+  it('missing-patches: nodes per patch over active nodes', async () => {
+    const expected = new Map<string, number>();
+    for (const n of truth.filter(active))
+      for (const id of n.nonCompliantPatchIds) expected.set(id, (expected.get(id) ?? 0) + 1);
+    const actual = new Map<string, number>();
+    for (const row of await report('missing-patches')) {
+      actual.set(
+        row.patch_id as string,
+        (actual.get(row.patch_id as string) ?? 0) + (row.node_count as number),
+      );
+    }
+    expect(actual).toEqual(expected);
+    const critical = await report('missing-patches', { severity: 'CRITICAL' });
+    expect(critical.reduce((sum, r) => sum + (r.node_count as number), 0)).toBe(
+      truth.filter(active).reduce((sum, n) => sum + n.criticalNonCompliant, 0),
+    );
+  });
+
+  it('agent-versions and applications: the SSM Agent on every active node', async () => {
+    const expected = [
+      ...countBy(truth.filter(active), (n) => `${n.agentVersion}\u0000${n.platformType}`),
+    ].map(([key, nodes]) => {
+      const [agent_version, platform_type] = key.split('\u0000');
+      return { agent_version, platform_type, nodes: nodes.length };
+    });
+    const rows = await report('agent-versions');
+    expect(new Set(rows.map((r) => JSON.stringify(r)))).toEqual(
+      new Set(expected.map((r) => JSON.stringify(r))),
+    );
+
+    const agents = await report('applications', { name: 'SSM' });
+    const byApp = (r: ResultRow) => `${String(r.name)}@${String(r.version)}`;
+    const expectedApps = [
+      ...countBy(
+        truth.filter(active),
+        (n) => `${n.platformType === 'Windows' ? 'Amazon SSM Agent' : 'amazon-ssm-agent'}@${n.agentVersion}`,
+      ),
+    ];
+    expect(new Map(agents.map((r) => [byApp(r), r.nodes]))).toEqual(
+      new Map(expectedApps.map(([k, v]) => [k, v.length])),
+    );
+  });
+
+  it('ingest-errors: none for a well-formed bucket despite BOMs, CRLF and key casing', async () => {
+    expect(await report('ingest-errors')).toEqual([]);
+  });
+});
+
+describe("the AWS recipe's queries, unchanged", () => {
+  /** Tag lines per node, counted from the files themselves. */
+  async function tagLinesPerNode(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const walk = async (folder: string): Promise<void> => {
+      for (const entry of await readdir(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else
+          counts.set(
+            entry.name.replace('.json', ''),
+            (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim()).length,
+          );
+      }
+    };
+    await walk(join(dir, 'bucket', 'ssm-inventory', 'AWS:Tag'));
+    return counts;
+  }
+
+  it('each named query runs and returns what it promises', async () => {
+    const tags = await tagLinesPerNode();
+    const limited = {
+      'recipe-compliant-patch': (r: ResultRow) => r.status === 'COMPLIANT',
+      'recipe-non-compliant-patch': (r: ResultRow) => r.status === 'NON_COMPLIANT',
+      'recipe-patch-summary': (r: ResultRow) => typeof r.missingcount === 'number',
+      'recipe-compliance-summary-patch': (r: ResultRow) =>
+        r.status === 'COMPLIANT' || r.status === 'NON_COMPLIANT',
+      'recipe-instance-applications': (r: ResultRow) => typeof r.name === 'string',
+      'recipe-active-nodes': (r: ResultRow) => r.instancestatus === 'Active',
+    };
+    for (const [id, holds] of Object.entries(limited)) {
+      const rows = await report(id);
+      expect(rows, id).toHaveLength(20);
+      expect(rows.every(holds), id).toBe(true);
+    }
+    // The recipe joins aws_tag without a key filter, so each row repeats once per tag of its node.
+    const agentRows = await report('recipe-ssm-agent-version');
+    expect(agentRows).toHaveLength(truth.reduce((sum, n) => sum + (tags.get(n.nodeId) ?? 0), 0));
+    const activeRows = await report('recipe-instance-list');
+    expect(activeRows).toHaveLength(
+      truth
+        .filter((n) => n.instanceStatus === 'Active')
+        .reduce((sum, n) => sum + (tags.get(n.nodeId) ?? 0), 0),
+    );
+  });
+
+  it('the LISTAGG sample lists each node’s non-compliant patch ids in order', async () => {
+    const rows = await report('recipe-aggregate-non-compliant-by-resource');
+    expect(rows).toHaveLength(20);
+    const byNode = new Map(truth.map((n) => [n.nodeId, n]));
+    for (const row of rows) {
+      const ids = String(row.ids).split(', ');
+      expect(ids).toEqual([...ids].sort());
+      for (const id of ids) expect(byNode.get(row.resourceid as string)?.nonCompliantPatchIds).toContain(id);
+    }
+  });
+
+  it('every catalogue report compiles with bound parameters only', () => {
+    for (const r of REPORTS) {
+      const { query } = compileReport(r.id, {}, context());
+      expect(query.sql, r.id).not.toMatch(/\$\{/);
+    }
+    const hostile = compileReport('node-compliance', { team: "x' OR '1'='1" }, context()).query;
+    expect(hostile.sql).not.toContain("x' OR");
+    expect(hostile.parameters).toContain("x' OR '1'='1");
+  });
+});
