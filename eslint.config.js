@@ -24,7 +24,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       // Async generators over in-memory data are still async iterables; demanding an await there adds noise.
       '@typescript-eslint/require-await': 'off',
     },
@@ -36,4 +39,5 @@ export default tseslint.config(
     rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator']),
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['packages/cli/bin/*.js'], languageOptions: { globals: { process: 'readonly' } } },
 );

@@ -32,7 +32,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 async function fleet(nodes: number): Promise<string> {
   const dir = join(OUT, `fleet-${nodes}`);
   if (!existsSync(join(dir, 'bucket'))) {
-    const [, ms] = await timed(() => generateFleet({ outDir: dir, nodes, accounts: 3, regions: 2, seed: 42, at: AT }));
+    const [, ms] = await timed(() =>
+      generateFleet({ outDir: dir, nodes, accounts: 3, regions: 2, seed: 42, at: AT }),
+    );
     console.log(`generated ${nodes} nodes in ${seconds(ms)}`);
   }
   return join(dir, 'bucket');
@@ -85,7 +87,9 @@ async function main(): Promise<void> {
     const times: number[] = [];
     for (let i = 0; i < 7; i++) times.push((await timed(() => engine.run(query)))[1]);
     times.sort((a, b) => a - b);
-    console.log(`  ${report.id.padEnd(44)} ${times[3]!.toFixed(1).padStart(7)} ms  ${times[6]!.toFixed(1).padStart(7)} ms`);
+    console.log(
+      `  ${report.id.padEnd(44)} ${times[3]!.toFixed(1).padStart(7)} ms  ${times[6]!.toFixed(1).padStart(7)} ms`,
+    );
   }
   await engine.close();
 

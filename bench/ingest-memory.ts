@@ -11,4 +11,6 @@ const start = performance.now();
 const summary = await ingest(db.connection, new LocalFolderSource(bucket));
 const seconds = (performance.now() - start) / 1000;
 const peakGb = process.resourceUsage().maxRSS / 1024 / 1024;
-console.log(`ingest ${summary.objectsRead} objects, ${summary.rowsStored} rows in ${seconds.toFixed(1)} s, peak RSS ${peakGb.toFixed(2)} GB`);
+console.log(
+  `ingest ${summary.objectsRead} objects, ${summary.rowsStored} rows in ${seconds.toFixed(1)} s, peak RSS ${peakGb.toFixed(2)} GB`,
+);

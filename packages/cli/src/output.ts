@@ -55,6 +55,10 @@ function renderMarkdown(result: QueryResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Control characters from the data would move the cursor or recolour the terminal: they are shown escaped. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
 function renderTable(result: QueryResult, colour: boolean): string {
   const header = result.columns.map((c) => c.name);
   const table = new Table({
@@ -62,12 +66,8 @@ function renderTable(result: QueryResult, colour: boolean): string {
     style: colour ? {} : { head: [], border: [] },
     colAligns: result.columns.map((c) => (c.type === 'integer' || c.type === 'number' ? 'right' : 'left')),
   });
-  // Control characters from the data would move the cursor or recolour the terminal: show them escaped.
   const safe = (text: string) =>
-    text.replaceAll(
-      /[\u0000-\u001f\u007f-\u009f]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
+    text.replaceAll(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   for (const row of result.rows) table.push(header.map((name) => safe(cellText(row[name] ?? null))));
   return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
 }

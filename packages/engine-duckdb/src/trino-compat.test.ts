@@ -3,14 +3,16 @@ import { rewriteTrinoSql } from './trino-compat.js';
 
 describe('rewriteTrinoSql', () => {
   it("rewrites the recipe's LISTAGG … WITHIN GROUP into string_agg", () => {
-    expect(rewriteTrinoSql(`SELECT LISTAGG(DISTINCT ci.id, ', ') WITHIN GROUP (ORDER BY ci.id) AS ids FROM t`)).toBe(
-      `SELECT string_agg(DISTINCT ci.id, ', ' ORDER BY ci.id) AS ids FROM t`,
-    );
+    expect(
+      rewriteTrinoSql(`SELECT LISTAGG(DISTINCT ci.id, ', ') WITHIN GROUP (ORDER BY ci.id) AS ids FROM t`),
+    ).toBe(`SELECT string_agg(DISTINCT ci.id, ', ' ORDER BY ci.id) AS ids FROM t`);
   });
 
   it('handles nested parentheses, lower case and several occurrences', () => {
     expect(
-      rewriteTrinoSql(`listagg(upper(a), ';') within group (order by lower(b)), LISTAGG(c, ',') WITHIN GROUP (ORDER BY c DESC)`),
+      rewriteTrinoSql(
+        `listagg(upper(a), ';') within group (order by lower(b)), LISTAGG(c, ',') WITHIN GROUP (ORDER BY c DESC)`,
+      ),
     ).toBe(`string_agg(upper(a), ';' ORDER BY lower(b)), string_agg(c, ',' ORDER BY c DESC)`);
   });
 

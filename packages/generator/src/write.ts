@@ -6,6 +6,8 @@ import { dirname } from 'node:path';
 export class FileWriter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly folders = new Set<string>();
+  /** Writes not yet finished, so a link to one waits for it. */
+  private readonly pending = new Map<string, Promise<void>>();
   files = 0;
   bytes = 0;
 
@@ -19,10 +21,14 @@ export class FileWriter {
     }
   }
 
-  private async enqueue(task: () => Promise<void>): Promise<void> {
+  private async enqueue(task: () => Promise<void>, path: string): Promise<void> {
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
-    const promise = task().finally(() => this.inFlight.delete(promise));
+    const promise = task().finally(() => {
+      this.inFlight.delete(promise);
+      if (this.pending.get(path) === promise) this.pending.delete(path);
+    });
     this.inFlight.add(promise);
+    this.pending.set(path, promise);
   }
 
   write(path: string, content: string): Promise<void> {
@@ -31,16 +37,17 @@ export class FileWriter {
     return this.enqueue(async () => {
       await this.folder(path);
       await writeFile(path, content);
-    });
+    }, path);
   }
 
   /** A hard link to a file already written (unchanged since the previous day): no bytes twice on disk. */
   link(existing: string, path: string): Promise<void> {
     this.files++;
     return this.enqueue(async () => {
+      await this.pending.get(existing);
       await this.folder(path);
       await link(existing, path);
-    });
+    }, path);
   }
 
   async flush(): Promise<void> {
