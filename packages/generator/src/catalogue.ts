@@ -1,136 +1,154 @@
 /**
- * The patches each operating system family is offered, and the baselines that approve them: the seeds' four
- * custom baselines (prod/non-prod x Linux/Windows) plus AWS's predefined defaults for nodes without a patch group.
+ * The platforms of the fleet and the patches each one is offered: a release stream per operating system
+ * (advisories most days on Linux, a Patch Tuesday batch each month on Windows), each patch live until a newer
+ * one supersedes it. Patches are anchored to calendar days, so the same seed gives the same patch on the same
+ * day whatever span is generated.
  */
-import { chance, hex, randomStream } from './random.js';
+import { DAY, dayNumber, HOUR } from './clock.js';
+import { between, hash, pick, type Random, randomStream, textHash, weighted } from './random.js';
 
-export type Family = 'AL2' | 'AL2023' | 'UBUNTU' | 'RHEL' | 'WINDOWS';
+export type PackageKind = 'rpm' | 'deb' | 'windows';
 
 export interface Platform {
-  readonly family: Family;
+  readonly family: 'AL2' | 'AL2023' | 'UBUNTU2204' | 'UBUNTU2404' | 'RHEL9' | 'WIN2019' | 'WIN2022';
+  readonly kind: PackageKind;
   readonly platformType: 'Linux' | 'Windows';
   readonly platformName: string;
   readonly platformVersion: string;
+  /** The patch baseline's `OperatingSystem`. */
   readonly operatingSystem: string;
+  /** Share of the fleet. */
+  readonly weight: number;
+  /** Distribution tag in package releases (`amzn2`, `el9_4`, `22.04`) or the Windows product name. */
+  readonly releaseTag: string;
+  readonly kernelVersion: string | null;
 }
 
-export const PLATFORMS: readonly { weight: number; platform: Platform }[] = [
+export const PLATFORMS: readonly Platform[] = [
   {
+    family: 'AL2',
+    kind: 'rpm',
+    platformType: 'Linux',
+    platformName: 'Amazon Linux',
+    platformVersion: '2',
+    operatingSystem: 'AMAZON_LINUX_2',
     weight: 0.3,
-    platform: {
-      family: 'AL2',
-      platformType: 'Linux',
-      platformName: 'Amazon Linux',
-      platformVersion: '2',
-      operatingSystem: 'AMAZON_LINUX_2',
-    },
+    releaseTag: 'amzn2',
+    kernelVersion: '5.10.227-219.884.amzn2.x86_64',
   },
   {
+    family: 'AL2023',
+    kind: 'rpm',
+    platformType: 'Linux',
+    platformName: 'Amazon Linux',
+    platformVersion: '2023',
+    operatingSystem: 'AMAZON_LINUX_2023',
     weight: 0.2,
-    platform: {
-      family: 'AL2023',
-      platformType: 'Linux',
-      platformName: 'Amazon Linux',
-      platformVersion: '2023',
-      operatingSystem: 'AMAZON_LINUX_2023',
-    },
+    releaseTag: 'amzn2023',
+    kernelVersion: '6.1.115-126.197.amzn2023.x86_64',
   },
   {
+    family: 'UBUNTU2204',
+    kind: 'deb',
+    platformType: 'Linux',
+    platformName: 'Ubuntu',
+    platformVersion: '22.04',
+    operatingSystem: 'UBUNTU',
     weight: 0.12,
-    platform: {
-      family: 'UBUNTU',
-      platformType: 'Linux',
-      platformName: 'Ubuntu',
-      platformVersion: '22.04',
-      operatingSystem: 'UBUNTU',
-    },
+    releaseTag: '22.04',
+    kernelVersion: '6.8.0-1018-aws',
   },
   {
+    family: 'UBUNTU2404',
+    kind: 'deb',
+    platformType: 'Linux',
+    platformName: 'Ubuntu',
+    platformVersion: '24.04',
+    operatingSystem: 'UBUNTU',
     weight: 0.08,
-    platform: {
-      family: 'UBUNTU',
-      platformType: 'Linux',
-      platformName: 'Ubuntu',
-      platformVersion: '24.04',
-      operatingSystem: 'UBUNTU',
-    },
+    releaseTag: '24.04',
+    kernelVersion: '6.8.0-1021-aws',
   },
   {
+    family: 'RHEL9',
+    kind: 'rpm',
+    platformType: 'Linux',
+    platformName: 'Red Hat Enterprise Linux',
+    platformVersion: '9.4',
+    operatingSystem: 'REDHAT_ENTERPRISE_LINUX',
     weight: 0.1,
-    platform: {
-      family: 'RHEL',
-      platformType: 'Linux',
-      platformName: 'Red Hat Enterprise Linux',
-      platformVersion: '9.4',
-      operatingSystem: 'REDHAT_ENTERPRISE_LINUX',
-    },
+    releaseTag: 'el9_4',
+    kernelVersion: '5.14.0-427.42.1.el9_4.x86_64',
   },
   {
-    weight: 0.1,
-    platform: {
-      family: 'WINDOWS',
-      platformType: 'Windows',
-      platformName: 'Microsoft Windows Server 2022 Datacenter',
-      platformVersion: '10.0.20348',
-      operatingSystem: 'WINDOWS',
-    },
+    family: 'WIN2019',
+    kind: 'windows',
+    platformType: 'Windows',
+    platformName: 'Microsoft Windows Server 2019 Datacenter',
+    platformVersion: '10.0.17763',
+    operatingSystem: 'WINDOWS',
+    weight: 0.08,
+    releaseTag: 'Windows Server 2019',
+    kernelVersion: null,
   },
   {
-    weight: 0.1,
-    platform: {
-      family: 'WINDOWS',
-      platformType: 'Windows',
-      platformName: 'Microsoft Windows Server 2019 Datacenter',
-      platformVersion: '10.0.17763',
-      operatingSystem: 'WINDOWS',
-    },
+    family: 'WIN2022',
+    kind: 'windows',
+    platformType: 'Windows',
+    platformName: 'Microsoft Windows Server 2022 Datacenter',
+    platformVersion: '10.0.20348',
+    operatingSystem: 'WINDOWS',
+    weight: 0.12,
+    releaseTag: 'Windows Server 2022',
+    kernelVersion: null,
   },
 ];
 
 export interface Patch {
+  /** Hash input identifying the patch in per-node decisions. */
+  readonly key: number;
+  /** The compliance item's `Id`. */
   readonly id: string;
   readonly title: string;
   readonly classification: string;
-  /** The vendor's severity (Ubuntu: the package priority). */
-  readonly vendorSeverity: string;
+  /** The vendor's severity, written as `PatchSeverity` (Ubuntu: the package priority). */
+  readonly severity: string;
+  /** Security by the vendor's classification: what `SecurityNonCompliantCount` counts. */
   readonly security: boolean;
   readonly cveIds: readonly string[];
   readonly releasedAt: number;
+  /** From this instant no node reports the patch: a newer one of the same package replaces it. */
+  readonly supersededAt: number;
 }
 
-export const PATCHES_PER_FAMILY = 90;
-const DAY = 86_400_000;
-const UBUNTU_PACKAGES = [
-  'openssl',
-  'libssl3',
-  'curl',
-  'libcurl4',
-  'linux-image-generic',
-  'sudo',
-  'openssh-server',
-  'bash',
-  'python3',
-  'libxml2',
-  'tzdata',
-  'systemd',
-  'git',
-  'vim',
-  'nginx',
-  'libc6',
-  'libgnutls30',
-  'libexpat1',
-  'zlib1g',
-  'libsqlite3-0',
-];
+export interface Catalogue {
+  readonly platform: Platform;
+  /** Ordered by release. */
+  readonly patches: readonly Patch[];
+  /** The patch every custom baseline rejects (action BLOCK): reported only where installed anyway. */
+  readonly rejected: Patch;
+  /** Packages installed from outside any baseline, reported as InstalledOther. */
+  readonly extras: readonly Patch[];
+}
+
+/** How long a patch stays on the list before a newer advisory for the same packages supersedes it. */
+export const PATCH_LIFETIME_DAYS = 160;
+const SECURITY_CLASSIFICATIONS = new Set(['Security', 'SecurityUpdates', 'CriticalUpdates']);
+/** 2020-01-01, the origin of the synthetic KB numbering. */
+const KB_EPOCH_DAY = 18_262;
+
 const RPM_PACKAGES = [
   'kernel',
   'openssl-libs',
   'glibc',
   'curl',
+  'libcurl',
   'sudo',
   'openssh',
+  'openssh-server',
   'bash',
   'python3',
+  'python3-libs',
   'libxml2',
   'systemd',
   'nss',
@@ -141,132 +159,485 @@ const RPM_PACKAGES = [
   'vim-minimal',
   'git',
   'httpd',
-  'tzdata',
   'libgcrypt',
+  'gnutls',
+  'libssh2',
+  'binutils',
+  'libtiff',
+  'rsync',
+  'bind-libs',
+  'less',
+  'perl',
+  'tar',
+  'xz-libs',
+];
+const RPM_NOARCH = ['tzdata', 'ca-certificates', 'python3-pip', 'python3-urllib3', 'python3-requests'];
+const UBUNTU_PACKAGES = [
+  'libc6',
+  'libc-bin',
+  'openssl',
+  'libssl3',
+  'curl',
+  'libcurl4',
+  'linux-image-aws',
+  'linux-aws',
+  'sudo',
+  'openssh-server',
+  'openssh-client',
+  'bash',
+  'python3.10',
+  'libpython3.10',
+  'libxml2',
+  'systemd',
+  'libsystemd0',
+  'udev',
+  'git',
+  'vim',
+  'vim-common',
+  'nginx',
+  'libgnutls30',
+  'libexpat1',
+  'zlib1g',
+  'libsqlite3-0',
+  'libtiff5',
+  'libkrb5-3',
+  'libgssapi-krb5-2',
+  'libnss3',
+  'gzip',
+  'tar',
+  'less',
+  'perl',
+  'perl-base',
+  'libpam-modules',
+  'libpam0g',
+  'login',
+  'passwd',
+  'apt',
+  'libapt-pkg6.0',
+  'dpkg',
+  'libgcrypt20',
+  'libssh-4',
+  'rsync',
+  'bind9-libs',
+  'bind9-host',
+  'dnsutils',
+  'libldap-2.5-0',
+  'libsasl2-2',
+  'libxslt1.1',
+  'libpng16-16',
+  'libjpeg-turbo8',
+  'libfreetype6',
+  'libglib2.0-0',
+  'libdbus-1-3',
+  'dbus',
+  'polkitd',
+  'snapd',
+  'cloud-init',
+  'libnghttp2-14',
+  'libidn2-0',
+  'libzstd1',
+  'liblzma5',
+  'libbz2-1.0',
+  'libarchive13',
+  'libmysqlclient21',
+  'libpq5',
+  'postgresql-client-14',
+  'redis-tools',
+  'libcap2',
+  'libseccomp2',
+  'runc',
+  'containerd',
+  'libtasn1-6',
+  'libgmp10',
+  'libnettle8',
+  'libhogweed6',
+  'libunistring2',
+  'libuv1',
+  'libevent-2.1-7',
+  'libwebp7',
+  'libde265-0',
+  'libheif1',
+  'ghostscript',
+  'libgs9',
+  'imagemagick',
+  'libmagickcore-6.q16-6',
+  'libavahi-client3',
+  'libcups2',
+  'libsnmp40',
+  'ntfs-3g',
+  'libfribidi0',
+  'libharfbuzz0b',
+  'libcairo2',
+  'libpixman-1-0',
+  'libx11-6',
+  'libxpm4',
+  'libvpx7',
+  'ffmpeg',
+  'libavcodec58',
+  'node-undici',
+  'python3-urllib3',
+  'python3-requests',
+  'python3-jinja2',
+  'python3-cryptography',
+  'python3-pip',
+  'python3-setuptools',
+  'python3-idna',
+  'python3-certifi',
+  'ruby3.0',
+  'libruby3.0',
+  'php8.1-cli',
+  'openjdk-17-jre-headless',
+  'golang-1.18-go',
+  'busybox',
+  'intel-microcode',
+  'amd64-microcode',
+  'shim-signed',
+  'grub-efi-amd64-signed',
+  'tzdata',
+  'ca-certificates',
+];
+const UBUNTU_ALL_ARCH = new Set([
+  'tzdata',
+  'ca-certificates',
+  'python3-urllib3',
+  'python3-requests',
+  'python3-jinja2',
+  'python3-pip',
+  'python3-setuptools',
+  'python3-idna',
+  'python3-certifi',
+  'node-undici',
+  'cloud-init',
+]);
+const LINUX_EXTRAS = [
+  'amazon-cloudwatch-agent',
+  'aws-cfn-bootstrap',
+  'htop',
+  'jq',
+  'nodejs',
+  'java-17-amazon-corretto-headless',
+  'postgresql15',
+  'unzip',
+  'tmux',
+  'nmap-ncat',
+  'awscli',
+  'collectd',
+];
+const WINDOWS_EXTRAS = [
+  'KB4486153',
+  'KB4577586',
+  'KB4589208',
+  'KB4470788',
+  'KB4487038',
+  'KB4497727',
+  'KB4498947',
+  'KB4512937',
+  'KB4516115',
+  'KB4520724',
+  'KB4523204',
+  'KB4532691',
 ];
 
-/** The family's patches, released over the `spanDays` days up to `at`, the same for every node and day. */
-export function catalogue(family: Family, seed: number, at: number, spanDays: number): Patch[] {
-  const random = randomStream(
-    seed,
-    family.length,
-    family.charCodeAt(0),
-    family.charCodeAt(family.length - 1),
-  );
-  return Array.from({ length: PATCHES_PER_FAMILY }, (_, i) => {
-    const roll = random();
-    const releasedAt = at - Math.floor(random() * spanDays * 24) * 3_600_000 - DAY / 2;
-    const cveCount = 1 + Math.floor(random() * 3);
-    const cves = Array.from({ length: cveCount }, () => `CVE-2026-${10000 + Math.floor(random() * 89999)}`);
-    const severityRoll = random();
-    const releaseVersion = `${1 + Math.floor(random() * 9)}.${Math.floor(random() * 20)}.${Math.floor(random() * 300)}`;
-    switch (family) {
-      case 'WINDOWS': {
-        const classification = roll < 0.55 ? 'SecurityUpdates' : roll < 0.75 ? 'CriticalUpdates' : 'Updates';
-        const kb = `KB${5030000 + i * 37 + Math.floor(random() * 30)}`;
-        return {
-          id: kb,
-          title: `2026-${String(1 + (i % 10)).padStart(2, '0')} Cumulative Update for Windows Server (${kb})`,
-          classification,
-          vendorSeverity: ['Critical', 'Important', 'Moderate', 'Low'][Math.floor(severityRoll * 4)]!,
-          security: classification !== 'Updates',
-          cveIds: classification === 'Updates' ? [] : cves,
-          releasedAt,
-        };
-      }
-      case 'UBUNTU': {
-        const name = `${UBUNTU_PACKAGES[i % UBUNTU_PACKAGES.length]}${i >= UBUNTU_PACKAGES.length ? `-${Math.floor(i / UBUNTU_PACKAGES.length)}` : ''}`;
-        const security = roll < 0.7;
-        return {
-          id: `${name}.amd64`,
-          title: `${name}.amd64:${releaseVersion}-0ubuntu0.22.04.${i}`,
-          classification: security ? 'Security' : '',
-          vendorSeverity: ['Required', 'Important', 'Standard', 'Optional'][Math.floor(severityRoll * 4)]!,
-          security,
-          cveIds: security ? cves : [],
-          releasedAt,
-        };
-      }
-      default: {
-        const classification = roll < 0.65 ? 'Security' : roll < 0.9 ? 'Bugfix' : 'Enhancement';
-        const prefix =
-          family === 'AL2' ? 'ALAS2-2026-' : family === 'AL2023' ? 'ALAS2023-2026-' : 'RHSA-2026:';
-        const name = RPM_PACKAGES[i % RPM_PACKAGES.length]!;
-        return {
-          id: `${prefix}${1000 + i}`,
-          title: `${name}.x86_64:0:${releaseVersion}-${i}.${family === 'RHEL' ? 'el9' : family === 'AL2' ? 'amzn2' : 'amzn2023'}`,
-          classification,
-          vendorSeverity: ['Critical', 'Important', 'Medium', 'Low'][Math.floor(severityRoll * 4)]!,
-          security: classification === 'Security',
-          cveIds: classification === 'Security' ? cves : [],
-          releasedAt,
-        };
-      }
-    }
-  });
+function cves(random: Random, year: number, count: number): string[] {
+  const ids = new Set<string>();
+  while (ids.size < count) ids.add(`CVE-${year}-${between(random, 1000, 59999)}`);
+  return [...ids];
 }
 
-export interface Baseline {
-  readonly baselineId: string;
-  readonly patchGroup: string | null;
-  readonly operatingSystem: string;
-  /** Days after release before a patch is approved. */
-  readonly approveAfterDays: number;
-  approves(patch: Patch): boolean;
-  /** The compliance level the baseline assigns (the item's `Severity`). */
-  complianceLevel(patch: Patch): string;
+const version = (random: Random) =>
+  `${between(random, 1, 9)}.${between(random, 0, 20)}.${between(random, 0, 300)}`;
+
+interface Draft {
+  id: string;
+  title: string;
+  classification: string;
+  severity: string;
+  cveCount: number;
 }
 
-const LEVEL: Record<string, string> = {
-  Critical: 'CRITICAL',
-  Required: 'CRITICAL',
-  Important: 'HIGH',
-  Medium: 'MEDIUM',
-  Moderate: 'MEDIUM',
-  Standard: 'MEDIUM',
-  Low: 'LOW',
-  Optional: 'LOW',
-};
-const criticalOrImportant = (p: Patch) => ['Critical', 'Important', 'Required'].includes(p.vendorSeverity);
-
-export function baselines(
-  seed: number,
-  region: string,
-): { custom: Map<string, Baseline>; defaults: Map<'Linux' | 'Windows', Baseline> } {
-  const random = randomStream(seed, 77);
-  const custom = new Map<string, Baseline>();
-  for (const [group, os] of [
-    ['prod-linux', 'AMAZON_LINUX_2'],
-    ['nonprod-linux', 'AMAZON_LINUX_2'],
-    ['prod-windows', 'WINDOWS'],
-    ['nonprod-windows', 'WINDOWS'],
-  ] as const) {
-    const prod = group.startsWith('prod');
-    custom.set(group, {
-      baselineId: `pb-0${hex(random, 16)}`,
-      patchGroup: group,
-      operatingSystem: os,
-      approveAfterDays: prod ? 7 : 0,
-      approves: (p) => (prod ? p.security && criticalOrImportant(p) : true),
-      complianceLevel: (p) => LEVEL[p.vendorSeverity] ?? 'UNSPECIFIED',
-    });
+function rpmDraft(platform: Platform, random: Random, day: number, slot: number, year: number): Draft {
+  const classification = weighted(random(), [
+    { weight: 0.62, value: 'Security' },
+    { weight: 0.28, value: 'Bugfix' },
+    { weight: 0.1, value: 'Enhancement' },
+  ]);
+  const severity = weighted(random(), [
+    { weight: 0.12, value: 'Critical' },
+    { weight: 0.33, value: 'Important' },
+    { weight: 0.38, value: 'Medium' },
+    { weight: 0.17, value: 'Low' },
+  ]);
+  // Advisory numbers count through the year, four slots a day, so they never repeat within a year.
+  const number = 1000 + (day - dayNumber(Date.UTC(year, 0, 1))) * 4 + slot;
+  const noarch = random() < 0.12;
+  const name = noarch ? pick(random, RPM_NOARCH) : pick(random, RPM_PACKAGES);
+  const release = `${between(random, 1, 40)}.${platform.releaseTag}${platform.family === 'RHEL9' ? '' : `.0.${between(random, 1, 9)}`}`;
+  let id: string;
+  if (platform.family === 'AL2') id = `ALAS2-${year}-${number}`;
+  else if (platform.family === 'AL2023') id = `ALAS2023-${year}-${number}`;
+  else {
+    const prefix = classification === 'Security' ? 'RHSA' : classification === 'Bugfix' ? 'RHBA' : 'RHEA';
+    id = `${prefix}-${year}:${number}`;
   }
-  const predefined = (os: string, id: string): Baseline => ({
-    baselineId: `arn:aws:ssm:${region}:aws:patchbaseline/${id}`,
-    patchGroup: null,
-    operatingSystem: os,
-    approveAfterDays: 7,
-    approves: (p) => p.security && criticalOrImportant(p),
-    complianceLevel: () => 'UNSPECIFIED',
-  });
   return {
-    custom,
-    defaults: new Map([
-      ['Linux', predefined('AMAZON_LINUX_2', 'pb-0c10e65780a2e5b21')],
-      ['Windows', predefined('WINDOWS', 'pb-0a5e21b0f5c25ad8e')],
-    ]),
+    id,
+    title: `${name}.${noarch ? 'noarch' : 'x86_64'}:${random() < 0.2 ? 1 : 0}:${version(random)}-${release}`,
+    classification,
+    severity,
+    cveCount: classification === 'Security' ? between(random, 1, 3) : 0,
   };
 }
 
-/** Whether a node has a package the patch updates: a stable answer per (node, patch). */
-export const applies = (nodeId: string, patch: Patch): boolean => chance(nodeId, patch.id, 'applies') < 0.3;
+function debDraft(platform: Platform, random: Random): Draft {
+  const security = random() < 0.7;
+  const name = pick(random, UBUNTU_PACKAGES);
+  const arch = UBUNTU_ALL_ARCH.has(name) ? 'all' : 'amd64';
+  return {
+    id: `${name}.${arch}`,
+    title: `${name}.${arch}:${version(random)}-0ubuntu0.${platform.releaseTag}.${between(random, 1, 12)}`,
+    classification: security ? 'Security' : '',
+    severity: weighted(random(), [
+      { weight: 0.08, value: 'Required' },
+      { weight: 0.22, value: 'Important' },
+      { weight: 0.5, value: 'Standard' },
+      { weight: 0.2, value: 'Optional' },
+    ]),
+    cveCount: security ? between(random, 1, 3) : 0,
+  };
+}
+
+const windowsSeverity = (random: Random, critical: number) =>
+  weighted(random(), [
+    { weight: critical, value: 'Critical' },
+    { weight: 0.45, value: 'Important' },
+    { weight: 0.2, value: 'Moderate' },
+    { weight: 0.1, value: 'Low' },
+  ]);
+
+/** Patch Tuesday's batch, slot by slot, and the odd update between. */
+function windowsDraft(
+  platform: Platform,
+  random: Random,
+  day: number,
+  slot: number,
+  patchTuesday: boolean,
+  month: string,
+): Draft {
+  const product = platform.releaseTag;
+  const kbNumber =
+    5_000_000 +
+    ((((day - KB_EPOCH_DAY) % 62_500) + 62_500) % 62_500) * 16 +
+    (platform.family === 'WIN2022' ? 8 : 0) +
+    slot;
+  const kb = `KB${kbNumber}`;
+  const template = patchTuesday ? slot : pick(random, [6, 7, 8]);
+  switch (template) {
+    case 0:
+      return {
+        id: kb,
+        title: `${month} Cumulative Update for ${product} for x64-based Systems (${kb})`,
+        classification: 'SecurityUpdates',
+        severity: windowsSeverity(random, 0.5),
+        cveCount: between(random, 1, 3),
+      };
+    case 1:
+      return {
+        id: kb,
+        title: `${month} Cumulative Update for .NET Framework 3.5, 4.7.2 and 4.8 for ${product} for x64 (${kb})`,
+        classification: 'SecurityUpdates',
+        severity: windowsSeverity(random, 0.15),
+        cveCount: between(random, 1, 3),
+      };
+    case 2:
+      return {
+        id: kb,
+        title: `${month} Servicing Stack Update for ${product} for x64-based Systems (${kb})`,
+        classification: 'CriticalUpdates',
+        severity: windowsSeverity(random, 0.3),
+        cveCount: between(random, 1, 2),
+      };
+    case 3:
+      // The removal tool keeps one KB and a new version each month: the new one supersedes the old.
+      return {
+        id: 'KB890830',
+        title: `Windows Malicious Software Removal Tool x64 - v5.${between(random, 100, 140)} (KB890830)`,
+        classification: 'Updates',
+        severity: 'Low',
+        cveCount: 0,
+      };
+    case 4:
+      return {
+        id: kb,
+        title: `${month} Security Update for Microsoft SQL Server 2019 RTM GDR (${kb})`,
+        classification: 'SecurityUpdates',
+        severity: windowsSeverity(random, 0.1),
+        cveCount: between(random, 1, 2),
+      };
+    case 5:
+    case 6:
+      return {
+        id: kb,
+        title: `${month} Update for ${product} for x64-based Systems (${kb})`,
+        classification: 'Updates',
+        severity: random() < 0.6 ? 'Moderate' : 'Low',
+        cveCount: 0,
+      };
+    case 7:
+      return {
+        id: kb,
+        title: `${month} Cumulative Update Preview for ${product} for x64-based Systems (${kb})`,
+        classification: 'Updates',
+        severity: 'Moderate',
+        cveCount: 0,
+      };
+    default:
+      return {
+        id: kb,
+        title: `${month} Out-of-band Update for ${product} for x64-based Systems (${kb})`,
+        classification: 'SecurityUpdates',
+        severity: windowsSeverity(random, 0.6),
+        cveCount: between(random, 1, 3),
+      };
+  }
+}
+
+const isPatchTuesday = (date: Date) =>
+  date.getUTCDay() === 2 && date.getUTCDate() >= 8 && date.getUTCDate() <= 14;
+
+/** How many patches the platform's vendor releases on `day`, and at what hour (UTC). */
+function releasesOn(
+  platform: Platform,
+  roll: number,
+  date: Date,
+): { count: number; hour: number; patchTuesday: boolean } {
+  switch (platform.kind) {
+    case 'rpm':
+      return { count: Math.floor(roll * 3.4), hour: 17, patchTuesday: false };
+    case 'deb':
+      return { count: Math.floor(roll * 2.6), hour: 10, patchTuesday: false };
+    case 'windows':
+      return isPatchTuesday(date)
+        ? { count: 6, hour: 18, patchTuesday: true }
+        : { count: Math.floor(roll * 1.25), hour: 17, patchTuesday: false };
+  }
+}
+
+/** The platform's patches released from the start of `fromDay` up to `until`. */
+export function buildCatalogue(platform: Platform, seed: number, fromDay: number, until: number): Catalogue {
+  const familyKey = textHash(platform.family);
+  const patches: Patch[] = [];
+  const latestById = new Map<string, number>();
+  for (let day = fromDay; day <= dayNumber(until); day++) {
+    const date = new Date(day * DAY);
+    const year = date.getUTCFullYear();
+    const month = `${year}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+    const { count, hour, patchTuesday } = releasesOn(platform, hash(seed, familyKey, day) / 4294967296, date);
+    for (let slot = 0; slot < count; slot++) {
+      const random = randomStream(seed, familyKey, day, slot);
+      const draft =
+        platform.kind === 'rpm'
+          ? rpmDraft(platform, random, day, slot, year)
+          : platform.kind === 'deb'
+            ? debDraft(platform, random)
+            : windowsDraft(platform, random, day, slot, patchTuesday, month);
+      const releasedAt = day * DAY + hour * HOUR + between(random, 0, 300) * 60_000;
+      if (releasedAt > until) continue;
+      // A package's newer patch replaces the older on every node, so one id is never reported twice.
+      const previous = latestById.get(draft.id);
+      const older = previous === undefined ? undefined : patches[previous];
+      if (previous !== undefined && older) {
+        patches[previous] = { ...older, supersededAt: Math.min(older.supersededAt, releasedAt) };
+      }
+      latestById.set(draft.id, patches.length);
+      patches.push({
+        key: hash(familyKey, day, slot, 0x5eed),
+        id: draft.id,
+        title: draft.title,
+        classification: draft.classification,
+        severity: draft.severity,
+        security: SECURITY_CLASSIFICATIONS.has(draft.classification),
+        cveIds: cves(random, year, draft.cveCount),
+        releasedAt,
+        supersededAt: releasedAt + PATCH_LIFETIME_DAYS * DAY,
+      });
+    }
+  }
+  return {
+    platform,
+    patches: patches.sort((a, b) => a.releasedAt - b.releasedAt),
+    rejected: rejectedPatch(platform, familyKey, fromDay),
+    extras: extraPackages(platform, familyKey),
+  };
+}
+
+/** A package the custom baselines block (a pinned container runtime; on Windows, an update known to break). */
+function rejectedPatch(platform: Platform, familyKey: number, fromDay: number): Patch {
+  const releasedAt = (fromDay - 60) * DAY + 18 * HOUR;
+  const year = new Date(releasedAt).getUTCFullYear();
+  const base = {
+    key: hash(familyKey, 0x4e7ec7ed),
+    cveIds: [],
+    releasedAt,
+    supersededAt: Number.POSITIVE_INFINITY,
+  };
+  switch (platform.kind) {
+    case 'rpm': {
+      // Number 3999 lies past the year's advisory slots, so it cannot collide with a catalogue patch.
+      const id =
+        platform.family === 'AL2'
+          ? `ALAS2-${year}-3999`
+          : platform.family === 'AL2023'
+            ? `ALAS2023-${year}-3999`
+            : `RHBA-${year}:3999`;
+      return {
+        ...base,
+        id,
+        title: `docker.x86_64:0:25.0.6-1.${platform.releaseTag}`,
+        classification: 'Bugfix',
+        severity: 'Medium',
+        security: false,
+      };
+    }
+    case 'deb':
+      return {
+        ...base,
+        id: 'docker.io.amd64',
+        title: `docker.io.amd64:24.0.7-0ubuntu0.${platform.releaseTag}.1`,
+        classification: '',
+        severity: 'Optional',
+        security: false,
+      };
+    case 'windows':
+      return {
+        ...base,
+        cveIds: ['CVE-2020-0689'],
+        id: 'KB4535680',
+        title: `Security Update for Secure Boot DBX for ${platform.releaseTag} for x64-based Systems (KB4535680)`,
+        classification: 'SecurityUpdates',
+        severity: 'Important',
+        security: true,
+      };
+  }
+}
+
+/** Software outside the vendor's advisories, installed at image build and reported as InstalledOther. */
+function extraPackages(platform: Platform, familyKey: number): Patch[] {
+  const base = { classification: '', severity: '', security: false, cveIds: [], releasedAt: 0 };
+  if (platform.kind === 'windows') {
+    return WINDOWS_EXTRAS.map((kb, i) => ({
+      ...base,
+      key: hash(familyKey, 0xe7a5, i),
+      id: kb,
+      title: `Update for ${platform.releaseTag} for x64-based Systems (${kb})`,
+      supersededAt: Number.POSITIVE_INFINITY,
+    }));
+  }
+  const arch = platform.kind === 'deb' ? 'amd64' : 'x86_64';
+  return LINUX_EXTRAS.map((name, i) => ({
+    ...base,
+    key: hash(familyKey, 0xe7a5, i),
+    id: `${name}.${arch}`,
+    title: `${name}.${arch}:0:${1 + (i % 4)}.${i * 3}.${i + 1}-1${platform.kind === 'deb' ? '' : `.${platform.releaseTag}`}`,
+    supersededAt: Number.POSITIVE_INFINITY,
+  }));
+}

@@ -1,229 +1,306 @@
 /**
- * Writes a synthetic fleet as a copy of a Resource Data Sync bucket: `outDir/bucket` (the last snapshot),
- * `outDir/days/<date>` (every snapshot, with `days > 1`) and `outDir/truth` (the ground truth). Node by node:
- * nothing about the whole fleet is held in memory, so 100,000 nodes fit as well as 800.
+ * Writes a synthetic fleet as copies of a Resource Data Sync bucket: `outDir/bucket` (the last snapshot),
+ * `outDir/days/<date>` (every snapshot, when `days > 1`) and `outDir/truth` (the ground truth). Node by node,
+ * every day of one node before the next: nothing about the whole fleet is held in memory, so 100,000 nodes
+ * fit as well as 800.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rmSync, writeFile as writeFileCallback } from 'node:fs';
+import { link, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { baselines, catalogue, type Family, type Patch } from './catalogue.js';
-import {
-  accountEnvironment,
-  accountId,
-  DAY,
-  type FleetShape,
-  NON_COMPLIANT_STATES,
-  planNode,
-  REGIONS,
-} from './fleet.js';
-import { type QuirkCounts, snapshotNode } from './records.js';
-import type { TruthMeta, TruthPatchEvent } from './truth.js';
-import { FileWriter, LineFile } from './write.js';
+import { Baselines } from './baselines.js';
+import { buildCatalogue, type Catalogue, PATCH_LIFETIME_DAYS, PLATFORMS } from './catalogue.js';
+import { DAY, dayNumber, isoDate, isoSeconds } from './clock.js';
+import { account, type FleetShape, type NodePlan, planNode, REGIONS } from './fleet.js';
+import { NodePatching, NON_COMPLIANT_STATES } from './patching.js';
+import { emptyTally, type QuirkTally } from './quirks.js';
+import { NodeSnapshots, type NodeSnapshot, TYPE_NAMES, type TypeName } from './snapshot.js';
+import { STALE_AFTER_DAYS, type TruthMeta, type TruthPatchEvent } from './truth.js';
+import { BoundedTasks, LineFile } from './write.js';
 
 export interface GenerateOptions {
+  /** The bucket copy goes to outDir/bucket, the ground truth to outDir/truth. */
   outDir: string;
+  /** Default 800. */
   nodes?: number;
+  /** Default 3: prod, staging, dev. */
   accounts?: number;
+  /** Default 1: us-east-1, then eu-west-1, ap-southeast-2, us-west-2, eu-central-1 ... */
   regions?: number;
+  /** Default 1, a single snapshot; more write one bucket copy per day, ending at `at`. */
   days?: number;
+  /** Default 1. */
   seed?: number;
-  /** ISO instant of the (last) snapshot; default today 00:00:00Z. */
+  /** ISO instant of the (last) snapshot; default today 00:00:00Z. Output is determined by the options. */
   at?: string;
+  /** A sync prefix written before AWS:<Type>/, e.g. "ssm-inventory". */
   prefix?: string;
+  /** Called every ~1% of nodes. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface GenerateSummary {
   nodes: number;
+  /** Files and bytes of the bucket copy (the last snapshot). */
   files: number;
   bytes: number;
+  /** Snapshot dates, YYYY-MM-DD, oldest first. */
   snapshots: string[];
   truthDir: string;
   bucketDir: string;
 }
 
-const iso = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function objectKey(
-  prefix: string | undefined,
-  typeName: string,
-  account: string,
-  region: string,
-  node: string,
-): string {
-  return `${prefix ? `${prefix}/` : ''}${typeName}/accountid=${account}/region=${region}/resourcetype=ManagedInstanceInventory/${node}.json`;
+interface Settings {
+  outDir: string;
+  shape: FleetShape;
+  prefix: string;
 }
 
-function validate(
-  options: GenerateOptions,
-): Required<Omit<GenerateOptions, 'prefix' | 'onProgress'>> & { atMs: number } {
+/** Concurrent file tasks: enough to keep the disk busy, few enough to bound memory and descriptors. */
+const WRITE_CONCURRENCY = 64;
+/** Reports reach back this far before the first snapshot (stale and inactive nodes' last operations). */
+const REPORT_LOOKBACK_DAYS = 45;
+
+function settle(options: GenerateOptions): Settings {
   const whole = (name: string, value: number, min: number, max: number) => {
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new RangeError(`${name} must be a whole number from ${min} to ${max}; got ${value}.`);
     }
     return value;
   };
-  const today = new Date();
-  const at = options.at ?? iso(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+  const now = new Date();
+  const at = options.at ?? isoSeconds(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const atMs = Date.parse(at);
-  if (Number.isNaN(atMs))
+  if (Number.isNaN(atMs)) {
     throw new RangeError(`at must be an ISO-8601 instant such as 2026-10-31T23:00:00Z; got ${at}.`);
+  }
+  const days = whole('days', options.days ?? 1, 1, 366);
+  const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
   return {
     outDir: options.outDir,
-    nodes: whole('nodes', options.nodes ?? 800, 1, 1_000_000),
-    accounts: whole('accounts', options.accounts ?? 3, 1, 1000),
-    regions: whole('regions', options.regions ?? 1, 1, REGIONS.length),
-    days: whole('days', options.days ?? 1, 1, 366),
-    seed: whole('seed', options.seed ?? 1, 0, 2 ** 31),
-    at,
-    atMs,
+    prefix,
+    shape: {
+      seed: whole('seed', options.seed ?? 1, 0, 2 ** 32 - 1),
+      nodes: whole('nodes', options.nodes ?? 800, 1, 10_000_000),
+      accounts: whole('accounts', options.accounts ?? 3, 1, 10_000),
+      regions: whole('regions', options.regions ?? 1, 1, REGIONS.length),
+      days,
+      at: atMs,
+      firstSnapshot: atMs - (days - 1) * DAY,
+    },
   };
 }
 
+const objectKey = (prefix: string, type: string, plan: NodePlan) =>
+  `${prefix ? `${prefix}/` : ''}${type}/accountid=${plan.account.accountId}/region=${plan.region}/resourcetype=ManagedInstanceInventory/${plan.nodeId}.json`;
+
 export async function generateFleet(options: GenerateOptions): Promise<GenerateSummary> {
-  const o = validate(options);
-  const shape: FleetShape = {
-    seed: o.seed,
-    nodes: o.nodes,
-    accounts: o.accounts,
-    regions: o.regions,
-    days: o.days,
-    at: o.atMs,
-  };
-  const bucketDir = join(o.outDir, 'bucket');
-  const truthDir = join(o.outDir, 'truth');
-  await rm(bucketDir, { recursive: true, force: true });
-  await rm(join(o.outDir, 'days'), { recursive: true, force: true });
-  await rm(truthDir, { recursive: true, force: true });
+  const { outDir, shape, prefix } = settle(options);
+  const bucketDir = join(outDir, 'bucket');
+  const truthDir = join(outDir, 'truth');
+  const daysDir = join(outDir, 'days');
+  // Synchronously: the asynchronous fs.rm queues every file of the tree at once, gigabytes for a large fleet.
+  for (const dir of [bucketDir, truthDir, daysDir]) rmSync(dir, { recursive: true, force: true });
+
+  const times = Array.from({ length: shape.days }, (_, d) => shape.firstSnapshot + d * DAY);
+  const dates = times.map(isoDate);
+  // Each day's own copy; a single snapshot is only the bucket copy.
+  const copies = shape.days === 1 ? [bucketDir] : dates.map((date) => join(daysDir, date));
+  const regions = REGIONS.slice(0, shape.regions);
+  const accounts = Array.from({ length: shape.accounts }, (_, i) => account(i));
   await mkdir(truthDir, { recursive: true });
+  await createFolders([...new Set([...copies, bucketDir])], prefix, accounts, regions);
 
-  const snapshots = Array.from({ length: o.days }, (_, d) => o.atMs - (o.days - 1 - d) * DAY);
-  const dates = snapshots.map((t) => iso(t).slice(0, 10));
-  const dayDir = (d: number) => (d === o.days - 1 ? bucketDir : join(o.outDir, 'days', dates[d]!));
-  // Releases spread over most of a year, so a diligent node is usually between windows with nothing new.
-  const spanDays = Math.max(300, o.days + 60);
-  const catalogues = new Map<Family, Patch[]>();
-  const patchesFor = (family: Family) => {
-    let patches = catalogues.get(family);
-    if (!patches) catalogues.set(family, (patches = catalogue(family, o.seed, o.atMs, spanDays)));
-    return patches;
-  };
-  const baselineSets = new Map(
-    REGIONS.slice(0, o.regions).map((region) => [region, baselines(o.seed, region)]),
+  const fromDay = dayNumber(shape.firstSnapshot) - REPORT_LOOKBACK_DAYS - PATCH_LIFETIME_DAYS - 7;
+  const catalogues = new Map(
+    PLATFORMS.map((p) => [p.family, buildCatalogue(p, shape.seed, fromDay, shape.at)]),
   );
+  const baselines = new Baselines(shape.seed);
+  const liveApprovedCache = new Map<string, number>();
+  const liveApproved = (catalogue: Catalogue, plan: NodePlan) => {
+    const baseline = baselines.forNode(plan.patchGroup, plan.region, plan.platform);
+    const cacheKey = `${catalogue.platform.family}/${baseline.kind}`;
+    let count = liveApprovedCache.get(cacheKey);
+    if (count === undefined) {
+      count = catalogue.patches.filter((patch) => {
+        const approvedAt = baseline.approvedAt(patch, catalogue.platform.kind);
+        return approvedAt !== null && approvedAt <= shape.at && patch.supersededAt > shape.at;
+      }).length;
+      liveApprovedCache.set(cacheKey, count);
+    }
+    return count;
+  };
 
-  const writer = new FileWriter();
+  const tasks = new BoundedTasks(WRITE_CONCURRENCY);
   const truthFiles = dates.map((date) => new LineFile(join(truthDir, `${date}.nodes.ndjson`)));
-  const events = new LineFile(join(truthDir, 'patch-events.ndjson'));
-  const quirks: QuirkCounts[] = dates.map(() => ({
-    bom: 0,
-    crlf: 0,
-    blankLines: 0,
-    upperCaseStates: 0,
-    keyCaseVariants: 0,
-    emptyFiles: 0,
-    numericCounts: 0,
-  }));
-  const filesPerDay = dates.map(() => 0);
-  const nodesPerDay = dates.map(() => 0);
+  const eventsFile = new LineFile(join(truthDir, 'patch-events.ndjson'));
+  const perDay = dates.map(() => ({ nodes: 0, files: 0, bytes: 0, quirks: emptyTally() }));
+  const progressStep = Math.max(1, Math.floor(shape.nodes / 100));
 
-  for (let index = 0; index < o.nodes; index++) {
+  for (let index = 0; index < shape.nodes; index++) {
     const plan = planNode(shape, index);
-    const set = baselineSets.get(plan.region)!;
-    const baseline =
-      (plan.patchGroup && set.custom.get(plan.patchGroup)) || set.defaults.get(plan.platform.platformType)!;
-    const patches = patchesFor(plan.platform.family);
-    const previous = new Map<string, { content: string; path: string }>();
-    const history = new Map<string, TruthPatchEvent>();
-    for (let d = 0; d < o.days; d++) {
-      const snapshot = snapshotNode(plan, baseline, patches, snapshots[d]!, quirks[d]!);
-      if (!snapshot) continue;
-      nodesPerDay[d]!++;
-      await truthFiles[d]!.write(JSON.stringify(snapshot.truth));
-      for (const [typeName, content] of snapshot.files) {
-        const path = join(
-          dayDir(d),
-          objectKey(options.prefix, typeName, plan.accountId, plan.region, plan.nodeId),
-        );
-        const before = previous.get(typeName);
-        if (before && before.content === content) await writer.link(before.path, path);
-        else await writer.write(path, content);
-        filesPerDay[d]!++;
-        previous.set(typeName, { content, path });
+    const catalogue = catalogues.get(plan.platform.family);
+    if (!catalogue) throw new Error(`no catalogue for ${plan.platform.family}`);
+    const baseline = baselines.forNode(plan.patchGroup, plan.region, plan.platform);
+    const patching = new NodePatching(plan, baseline, catalogue, shape.at, liveApproved(catalogue, plan));
+    const snapshots = new NodeSnapshots(plan, baseline, patching);
+    const contents = new Map<TypeName, (string | undefined)[]>();
+    const events = new Map<number, TruthPatchEvent>();
+
+    for (let d = 0; d < shape.days; d++) {
+      const snapshot = snapshots.at(times[d] ?? shape.at);
+      const day = perDay[d];
+      if (!snapshot || !day) continue;
+      day.nodes++;
+      addQuirks(day.quirks, snapshot.quirks);
+      await truthFiles[d]?.write(JSON.stringify(snapshot.truth));
+      for (const [type, text] of snapshot.files) {
+        let versions = contents.get(type);
+        if (!versions) contents.set(type, (versions = new Array<string | undefined>(shape.days)));
+        versions[d] = text;
+        day.files++;
+        day.bytes += Buffer.byteLength(text);
       }
-      for (const { patch, state, installedTime } of snapshot.items) {
-        const seen = history.get(patch.id);
-        if (NON_COMPLIANT_STATES.includes(state) && !seen && snapshot.scanTime !== null) {
-          history.set(patch.id, {
-            accountId: plan.accountId,
-            region: plan.region,
-            nodeId: plan.nodeId,
-            patchId: patch.id,
-            cveIds: [...patch.cveIds],
-            severity: baseline.complianceLevel(patch),
-            classification: patch.classification,
-            releasedAt: iso(patch.releasedAt),
-            firstSeenNonCompliant: iso(snapshot.scanTime),
-            installedTime: null,
-          });
-        }
-        if (seen)
-          seen.installedTime = state === 'Installed' && installedTime !== null ? iso(installedTime) : null;
-      }
+      recordEvents(events, plan, snapshot);
     }
-    for (const event of history.values()) await events.write(JSON.stringify(event));
-    if (
-      options.onProgress &&
-      (index % Math.max(1, Math.floor(o.nodes / 100)) === 0 || index === o.nodes - 1)
-    ) {
-      options.onProgress(index + 1, o.nodes);
+
+    for (const [type, versions] of contents) {
+      const key = objectKey(prefix, type, plan);
+      await tasks.start(() => writeVersions(key, versions, copies, bucketDir));
+    }
+    for (const event of events.values()) await eventsFile.write(JSON.stringify(event));
+    if (options.onProgress && ((index + 1) % progressStep === 0 || index + 1 === shape.nodes)) {
+      options.onProgress(index + 1, shape.nodes);
     }
   }
 
-  // The sync's permission probe, in every account of every snapshot.
-  for (let d = 0; d < o.days; d++) {
-    for (let a = 0; a < o.accounts; a++) {
-      const path = join(
-        dayDir(d),
-        `${options.prefix ? `${options.prefix}/` : ''}AWS:InstanceInformation`,
-        `accountid=${accountId(a)}`,
-        'test.json',
-      );
-      await writer.write(path, '{"test":"This object tests the permissions of the resource data sync."}\n');
-      filesPerDay[d]!++;
+  // The sync's permission probe, in every account of every copy: readers must skip it.
+  for (const root of new Set([...copies, bucketDir])) {
+    for (const { accountId } of accounts) {
+      const path = join(root, prefix, 'AWS:InstanceInformation', `accountid=${accountId}`, 'test.json');
+      await tasks.start(() => writeFile(path, PROBE));
     }
   }
-  await writer.flush();
-  await Promise.all([...truthFiles.map((f) => f.close()), events.close()]);
+  for (const day of perDay) {
+    day.files += accounts.length;
+    day.bytes += accounts.length * Buffer.byteLength(PROBE);
+  }
+  await tasks.drain();
+  await Promise.all([...truthFiles.map((file) => file.close()), eventsFile.close()]);
 
-  const baselineList = [
-    ...new Map(
-      [...baselineSets.values()]
-        .flatMap((s) => [...s.custom.values(), ...s.defaults.values()])
-        .map((b) => [b.baselineId, b]),
-    ).values(),
-  ];
-  for (let d = 0; d < o.days; d++) {
+  const baselineList = baselines.list(regions, PLATFORMS).map((b) => ({
+    baselineId: b.baselineId,
+    patchGroup: b.patchGroup,
+    operatingSystem: b.operatingSystem,
+  }));
+  for (const [d, day] of perDay.entries()) {
     const meta: TruthMeta = {
-      seed: o.seed,
-      at: iso(snapshots[d]!),
-      date: dates[d]!,
-      nodes: nodesPerDay[d]!,
-      accounts: Array.from({ length: o.accounts }, (_, a) => ({
-        accountId: accountId(a),
-        name: `${accountEnvironment(a)}-${a + 1}`,
-        environment: accountEnvironment(a),
-      })),
-      regions: REGIONS.slice(0, o.regions),
-      staleAfterDays: 7,
-      baselines: baselineList.map((b) => ({
-        baselineId: b.baselineId,
-        patchGroup: b.patchGroup,
-        operatingSystem: b.operatingSystem,
-      })),
-      files: filesPerDay[d]!,
-      quirks: quirks[d]!,
+      seed: shape.seed,
+      at: isoSeconds(times[d] ?? shape.at),
+      date: dates[d] ?? isoDate(shape.at),
+      nodes: day.nodes,
+      accounts: accounts.map(({ accountId, name, environment }) => ({ accountId, name, environment })),
+      regions,
+      staleAfterDays: STALE_AFTER_DAYS,
+      baselines: baselineList,
+      files: day.files,
+      quirks: day.quirks,
     };
-    await writeFile(join(truthDir, `${dates[d]}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`);
+    await writeFile(join(truthDir, `${meta.date}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`);
   }
-  return { nodes: o.nodes, files: writer.files, bytes: writer.bytes, snapshots: dates, truthDir, bucketDir };
+  const last = perDay.at(-1);
+  return {
+    nodes: shape.nodes,
+    files: last?.files ?? 0,
+    bytes: last?.bytes ?? 0,
+    snapshots: dates,
+    truthDir,
+    bucketDir,
+  };
+}
+
+const PROBE = '{"test":"test"}';
+
+/** Every folder objects go to, made once up front rather than checked for at each write. */
+async function createFolders(
+  roots: readonly string[],
+  prefix: string,
+  accounts: readonly { accountId: string }[],
+  regions: readonly string[],
+): Promise<void> {
+  for (const root of roots) {
+    const base = join(root, prefix);
+    for (const { accountId } of accounts) {
+      await mkdir(join(base, 'AWS:InstanceInformation', `accountid=${accountId}`), { recursive: true });
+      for (const type of TYPE_NAMES) {
+        for (const region of regions) {
+          const folder = join(base, type, `accountid=${accountId}`, `region=${region}`);
+          await mkdir(join(folder, 'resourcetype=ManagedInstanceInventory'), { recursive: true });
+        }
+      }
+    }
+  }
+}
+
+function addQuirks(total: QuirkTally, add: QuirkTally): void {
+  for (const key of Object.keys(total) as (keyof QuirkTally)[]) total[key] += add[key];
+}
+
+/**
+ * One object of one node across the days: written where its bytes changed, hard-linked to the previous day's
+ * file where they did not; the last day's file is linked into the bucket copy.
+ */
+async function writeVersions(
+  key: string,
+  versions: readonly (string | undefined)[],
+  copies: readonly string[],
+  bucketDir: string,
+): Promise<void> {
+  let previous: { path: string; text: string } | null = null;
+  for (const [d, text] of versions.entries()) {
+    const copy = copies[d];
+    if (text === undefined || copy === undefined) {
+      previous = null;
+      continue;
+    }
+    const path = join(copy, key);
+    if (previous !== null && previous.text === text) await link(previous.path, path);
+    else await writeSmallFile(path, text);
+    previous = { path, text };
+  }
+  const lastCopy = copies.at(-1);
+  if (previous !== null && lastCopy !== bucketDir && previous.path === join(lastCopy ?? '', key)) {
+    await link(previous.path, join(bucketDir, key));
+  }
+}
+
+/** fs.writeFile with a callback: for small files much less overhead than the FileHandle of fs/promises. */
+function writeSmallFile(path: string, text: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    writeFileCallback(path, text, (error) => (error ? reject(error) : resolve())),
+  );
+}
+
+/** Patch events: every node x patch non-compliant in some snapshot, with the InstalledTime last reported. */
+function recordEvents(events: Map<number, TruthPatchEvent>, plan: NodePlan, snapshot: NodeSnapshot): void {
+  if (snapshot.reportedAt === null) return;
+  for (const { patch, state, installedTime, severity } of snapshot.items) {
+    // By patch, not id: a package's newer patch keeps the id of the one it supersedes.
+    let event = events.get(patch.key);
+    if (!event && NON_COMPLIANT_STATES.has(state)) {
+      event = {
+        accountId: plan.account.accountId,
+        region: plan.region,
+        nodeId: plan.nodeId,
+        patchId: patch.id,
+        cveIds: [...patch.cveIds],
+        severity,
+        classification: patch.classification,
+        releasedAt: isoSeconds(patch.releasedAt),
+        firstSeenNonCompliant: isoSeconds(snapshot.reportedAt),
+        installedTime: null,
+      };
+      events.set(patch.key, event);
+    }
+    if (event) event.installedTime = installedTime === null ? null : isoSeconds(installedTime);
+  }
 }

@@ -5,5 +5,6 @@ export {
   type TruthMeta,
   type TruthNode,
   type TruthPatchEvent,
+  type TruthSeverity,
   type TruthStatus,
 } from './truth.js';

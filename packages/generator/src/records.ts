@@ -1,30 +1,90 @@
 /**
- * The JSON-lines content of each inventory file of one node at one snapshot, as Resource Data Sync writes it,
- * with the small irregularities real buckets carry (BOM, CRLF, blank lines, `MISSING` spellings, key casing,
- * counts as numbers instead of strings). Also the node's ground truth for that snapshot.
+ * The records of each inventory type, one object per JSON line, with the attribute names of the SSM inventory
+ * schema, then `resourceId`, `captureTime` and `schemaVersion` as the sync adds them (no account or Region:
+ * those live in the object key only). Patch records follow the agent's own payload (AWS-RunPatchBaseline).
  */
-import type { Baseline, Patch } from './catalogue.js';
-import { DAY, type ItemAt, itemsAt, lastScan, NON_COMPLIANT_STATES, type NodePlan } from './fleet.js';
-import { chance, randomStream } from './random.js';
-import type { TruthNode, TruthSeverity, TruthStatus } from './truth.js';
+import type { Baseline } from './baselines.js';
+import { isoSeconds } from './clock.js';
+import type { NodePlan } from './fleet.js';
+import { NON_COMPLIANT_STATES, type Operation, type PatchItem } from './patching.js';
+import { countsAsNumbers, writtenPatchState } from './quirks.js';
+import { between, hash, pick, randomStream, textHash, uuidOf } from './random.js';
+import type { TruthSeverity } from './truth.js';
 
-const iso = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const SEVERITY_ORDER: TruthSeverity[] = ['UNSPECIFIED', 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
-const SECURITY_CLASSES = new Set(['Security', 'SecurityUpdates', 'CriticalUpdates']);
-const LINUX_APPS = [
+type Line = Record<string, unknown>;
+
+const SEVERITY_RANK: Record<TruthSeverity, number> = {
+  UNSPECIFIED: 0,
+  INFORMATIONAL: 1,
+  LOW: 2,
+  MEDIUM: 3,
+  HIGH: 4,
+  CRITICAL: 5,
+};
+const SEVERITIES_DESCENDING = (Object.keys(SEVERITY_RANK) as TruthSeverity[]).reverse();
+/** Security by classification, as SecurityNonCompliantCount counts it (Windows CriticalUpdates included). */
+export const SECURITY_CLASSIFICATIONS = new Set(['Security', 'SecurityUpdates', 'CriticalUpdates']);
+
+export function highestSeverity(severities: Iterable<TruthSeverity>): TruthSeverity | null {
+  let highest: TruthSeverity | null = null;
+  for (const severity of severities) {
+    if (highest === null || SEVERITY_RANK[severity] > SEVERITY_RANK[highest]) highest = severity;
+  }
+  return highest;
+}
+
+/**
+ * Appends the sync's fields to a record. Records are built as literals and stamped in place rather than
+ * spread together: large spread objects fall out of V8's fast properties and make JSON.stringify slow.
+ */
+function stamper(plan: NodePlan, captureTime: number, schemaVersion = '1.0'): (line: Line) => Line {
+  const time = isoSeconds(captureTime);
+  return (line) => {
+    line.resourceId = plan.nodeId;
+    line.captureTime = time;
+    line.schemaVersion = schemaVersion;
+    return line;
+  };
+}
+
+export function instanceInformation(
+  plan: NodePlan,
+  instanceStatus: string | null,
+  captureTime: number,
+): Line[] {
+  const line: Line = {
+    AgentType: 'amazon-ssm-agent',
+    AgentVersion: plan.agentVersion,
+    ComputerName: plan.computerName,
+    InstanceId: plan.nodeId,
+    IpAddress: plan.ipAddress,
+    PlatformName: plan.platform.platformName,
+    PlatformType: plan.platform.platformType,
+    PlatformVersion: plan.platform.platformVersion,
+    ResourceType: plan.resourceType,
+  };
+  if (instanceStatus !== null) line.InstanceStatus = instanceStatus;
+  return [stamper(plan, captureTime)(line)];
+}
+
+export function tags(plan: NodePlan, captureTime: number): Line[] {
+  const stamp = stamper(plan, captureTime);
+  return plan.tags.map(([Key, Value]) => stamp({ Key, Value }));
+}
+
+const RPM_APPLICATIONS = [
   'bash',
   'coreutils',
   'curl',
   'glibc',
-  'openssl',
+  'openssl-libs',
   'openssh-server',
   'python3',
   'sudo',
   'systemd',
   'tar',
-  'vim',
+  'vim-minimal',
   'git',
-  'nginx',
   'chrony',
   'rsyslog',
   'cronie',
@@ -34,502 +94,418 @@ const LINUX_APPS = [
   'grep',
   'findutils',
   'util-linux',
-  'procps',
+  'procps-ng',
   'iproute',
   'tzdata',
   'ca-certificates',
-  'dnf',
+  'yum',
   'rpm',
   'zlib',
   'xz',
   'libxml2',
   'sqlite',
   'expat',
-  'krb5',
+  'krb5-libs',
   'nss',
   'audit',
   'logrotate',
   'which',
   'wget',
   'jq',
+  'kernel',
 ];
-const WINDOWS_APPS = [
+const DEB_APPLICATIONS = [
+  'bash',
+  'coreutils',
+  'curl',
+  'libc6',
+  'openssl',
+  'openssh-server',
+  'python3',
+  'sudo',
+  'systemd',
+  'tar',
+  'vim',
+  'git',
+  'chrony',
+  'rsyslog',
+  'cron',
+  'gzip',
+  'less',
+  'sed',
+  'grep',
+  'findutils',
+  'util-linux',
+  'procps',
+  'iproute2',
+  'tzdata',
+  'ca-certificates',
+  'apt',
+  'dpkg',
+  'zlib1g',
+  'xz-utils',
+  'libxml2',
+  'libsqlite3-0',
+  'libexpat1',
+  'libkrb5-3',
+  'libnss3',
+  'auditd',
+  'logrotate',
+  'debianutils',
+  'wget',
+  'jq',
+  'linux-image-aws',
+];
+const WINDOWS_APPLICATIONS = [
   'Microsoft Edge',
-  'Microsoft Visual C++ 2019 Redistributable',
+  'Microsoft Visual C++ 2019 X64 Minimum Runtime',
+  'Microsoft Visual C++ 2019 X64 Additional Runtime',
   'AWS Tools for Windows',
-  'AWS PV Drivers',
   'Amazon CloudWatch Agent',
-  'EC2Launch v2',
-  'Notepad++',
-  '7-Zip',
+  'aws-cfn-bootstrap',
+  'Notepad++ (64-bit x64)',
+  '7-Zip 23.01 (x64)',
   'Git',
-  'PowerShell 7',
-  'Microsoft .NET Runtime',
-  'IIS URL Rewrite Module',
+  'PowerShell 7-x64',
+  'Microsoft .NET Runtime - 8.0.10 (x64)',
+  'Microsoft ASP.NET Core 8.0.10 - Shared Framework (x64)',
+  'IIS URL Rewrite Module 2',
+  'Microsoft SQL Server 2019 (64-bit)',
   'SQL Server Management Studio',
   'Google Chrome',
-  'Python 3.12',
+  'Python 3.12.7 (64-bit)',
   'Node.js',
   'Windows Admin Center',
-  'Wireshark',
-  'PuTTY',
-  'WinSCP',
+  'PuTTY release 0.81 (64-bit)',
+  'WinSCP 6.3.5',
+  'Microsoft Visual Studio Code',
+  'Amazon Corretto 17',
+  'Microsoft ODBC Driver 18 for SQL Server',
+  'AWS Command Line Interface v2',
+  'Mozilla Firefox (x64 en-US)',
+  'Microsoft OLE DB Driver for SQL Server',
+  'Microsoft Web Deploy 4.0',
+  'Microsoft Monitoring Agent',
+  'Splunk Universal Forwarder',
+  'CrowdStrike Windows Sensor',
+  'Datadog Agent',
+  'Microsoft System CLR Types for SQL Server 2019',
+  'Microsoft Update Health Tools',
+  'Microsoft Visual C++ 2015-2022 Redistributable (x64)',
+  'Microsoft Visual C++ 2015-2022 Redistributable (x86)',
+  'OpenSSL 3.3.2 (64-bit)',
+  'Wireshark 4.2.7 64-bit',
   'Sysinternals Suite',
-  'Visual Studio Code',
-  'Java 17',
-  'OpenSSL',
-  'curl',
-  'Microsoft ODBC Driver 18',
-  'Azure CLI',
-  'AWS CLI v2',
-  'Docker Desktop',
-  'Firefox',
-  'Zoom',
-  'Slack',
-  'VLC',
-  'GIMP',
-  'KeePass',
-  'TortoiseGit',
-  'Postman',
-  'Terraform',
-  'Packer',
-  'Vagrant',
+  'TortoiseGit 2.15.0.0 (64 bit)',
 ];
 
-export interface QuirkCounts {
-  bom: number;
-  crlf: number;
-  blankLines: number;
-  upperCaseStates: number;
-  keyCaseVariants: number;
-  emptyFiles: number;
-  numericCounts: number;
-}
+const appVersion = (plan: NodePlan, name: string) => {
+  const h = hash(plan.key, textHash(name));
+  return `${1 + (h % 9)}.${(h >>> 4) % 30}.${(h >>> 9) % 40}`;
+};
 
-export interface NodeSnapshot {
-  /** File content per inventory type name; absent types have no file. */
-  readonly files: Map<string, string>;
-  readonly truth: TruthNode;
-  /** The node's patch items at its last scan (empty when not scanned). */
-  readonly items: readonly ItemAt[];
-  readonly scanTime: number | null;
-}
-
-/** Serialises records as one file, applying that file's quirks. */
-function fileOf(
-  plan: NodePlan,
-  typeName: string,
-  records: Record<string, unknown>[],
-  quirks: QuirkCounts,
-): string {
-  if (records.length === 0) return '';
-  const keyCase = chance(plan.nodeId, typeName, 'keycase') < 0.02;
-  if (keyCase) quirks.keyCaseVariants++;
-  const lines = records.map((record) => {
-    const { resourceId, captureTime, schemaVersion, ...rest } = record;
-    return JSON.stringify(
-      keyCase
-        ? { ...rest, ResourceId: resourceId, CaptureTime: captureTime, schemaVersion }
-        : { ...rest, resourceId, captureTime, schemaVersion },
-    );
-  });
-  const blank = chance(plan.nodeId, typeName, 'blank') < 0.03;
-  if (blank) quirks.blankLines++;
-  const crlf = chance(plan.nodeId, typeName, 'crlf') < 0.05;
-  if (crlf) quirks.crlf++;
-  const bom = chance(plan.nodeId, typeName, 'bom') < 0.02;
-  if (bom) quirks.bom++;
-  const newline = crlf ? '\r\n' : '\n';
-  const body = lines.join(blank ? `${newline}${newline}` : newline);
-  const trailing = chance(plan.nodeId, typeName, 'trailing') < 0.05 ? '' : newline;
-  return `${bom ? '\ufeff' : ''}${body}${trailing}`;
-}
-
-function statusOf(
-  instanceStatus: string | null,
-  scanned: boolean,
-  nonCompliant: number,
-  scanTime: number | null,
-  at: number,
-): TruthStatus {
-  if (instanceStatus === 'Stopped' || instanceStatus === 'Terminated') return 'INACTIVE';
-  if (!scanned) return 'NOT_SCANNED';
-  if (nonCompliant > 0) return 'NON_COMPLIANT';
-  if (scanTime === null || scanTime < at - 7 * DAY) return 'STALE';
-  return 'COMPLIANT';
-}
-
-export function snapshotNode(
-  plan: NodePlan,
-  baseline: Baseline,
-  patches: readonly Patch[],
-  at: number,
-  quirks: QuirkCounts,
-): NodeSnapshot | undefined {
-  if (plan.launchedAt > at) return undefined;
-  const files = new Map<string, string>();
-  const ended = plan.endedAt !== null && plan.endedAt <= at;
-  const instanceStatus = ended ? plan.endedStatus : plan.activeStatus;
-  let inventoryTime = Math.floor(at / DAY) * DAY + 30 * 60_000;
-  if (inventoryTime > at) inventoryTime -= DAY;
-  if (ended) inventoryTime = plan.endedAt!;
-  const base = (time: number) => ({ resourceId: plan.nodeId, captureTime: iso(time), schemaVersion: '1.0' });
-  const windows = plan.platform.platformType === 'Windows';
-
-  const info: Record<string, unknown> = {
-    AgentType: 'amazon-ssm-agent',
-    AgentVersion: plan.agentVersion,
-    ComputerName: windows
-      ? `EC2AMAZ-${plan.nodeId.slice(-7).toUpperCase()}`
-      : `ip-${plan.ipAddress.replaceAll('.', '-')}.${plan.region}.compute.internal`,
-    InstanceId: plan.nodeId,
-    IpAddress: plan.ipAddress,
-    PlatformName: plan.platform.platformName,
-    PlatformType: plan.platform.platformType,
-    PlatformVersion: plan.platform.platformVersion,
-    ResourceType: plan.nodeId.startsWith('mi-') ? 'ManagedInstance' : 'EC2Instance',
-    ...(instanceStatus === null ? {} : { InstanceStatus: instanceStatus }),
-    ...base(inventoryTime),
-  };
-  files.set('AWS:InstanceInformation', fileOf(plan, 'AWS:InstanceInformation', [info], quirks));
-  files.set(
-    'AWS:Tag',
-    fileOf(
-      plan,
-      'AWS:Tag',
-      plan.tags.map(([Key, Value]) => ({ Key, Value, ...base(inventoryTime) })),
-      quirks,
-    ),
-  );
-
-  const random = randomStream(plan.index, 991);
-  const agentName = windows ? 'Amazon SSM Agent' : 'amazon-ssm-agent';
-  const appNames = windows ? WINDOWS_APPS : LINUX_APPS;
-  const apps = [agentName, ...appNames.slice(0, plan.applications - 1)].map((Name, i) => ({
-    Name,
-    ApplicationType: windows ? '' : 'System Environment/Base',
-    Publisher: i === 0 ? 'Amazon.com, Inc.' : windows ? 'Various' : 'Amazon Linux',
-    Version:
-      i === 0
-        ? plan.agentVersion
-        : `${1 + Math.floor(random() * 9)}.${Math.floor(random() * 30)}.${Math.floor(random() * 20)}`,
-    Release: windows ? '' : '1',
-    Epoch: '',
-    InstalledTime: iso(plan.launchedAt),
-    Architecture: windows ? '' : 'x86_64',
-    URL: '',
-    Summary: i === 0 ? 'Amazon SSM Agent' : Name,
-    PackageId: windows ? '' : `${Name}-1.x86_64.rpm`,
-    ...base(inventoryTime),
-  }));
-  files.set('AWS:Application', fileOf(plan, 'AWS:Application', apps, quirks));
-  files.set(
-    'AWS:AWSComponent',
-    fileOf(
-      plan,
-      'AWS:AWSComponent',
-      [
-        {
-          Name: 'AWSCLI',
+/** The node's installed software: the SSM Agent first, then the rest of its stable list. */
+export function applications(plan: NodePlan, captureTime: number): Line[] {
+  const kind = plan.platform.kind;
+  const installed = isoSeconds(plan.imageAt);
+  const names =
+    kind === 'windows' ? WINDOWS_APPLICATIONS : kind === 'deb' ? DEB_APPLICATIONS : RPM_APPLICATIONS;
+  const agent: Line =
+    kind === 'windows'
+      ? {
+          Name: 'Amazon SSM Agent',
           ApplicationType: '',
           Publisher: 'Amazon Web Services',
-          Version: '2.17.0',
-          InstalledTime: iso(plan.launchedAt),
-          Architecture: 'x86_64',
+          Version: plan.agentVersion,
+          Release: '',
+          Epoch: '',
+          InstalledTime: installed,
+          Architecture: 'X86_64',
           URL: '',
-          ...base(inventoryTime),
-        },
-      ],
-      quirks,
-    ),
-  );
-  files.set(
-    'AWS:InstanceDetailedInformation',
-    fileOf(
-      plan,
-      'AWS:InstanceDetailedInformation',
-      [
-        {
-          CPUModel: 'Intel(R) Xeon(R) Platinum 8259CL CPU @ 2.50GHz',
-          CPUCores: '2',
-          CPUs: '4',
-          CPUSpeedMHz: '2500',
-          CPUSockets: '1',
-          CPUHyperThreadEnabled: 'true',
-          OSServicePack: '',
-          ...(windows ? {} : { KernelVersion: '6.1.112-122.189.amzn2023.x86_64' }),
-          ...base(inventoryTime),
-        },
-      ],
-      quirks,
-    ),
-  );
-  files.set(
-    'AWS:Network',
-    fileOf(
-      plan,
-      'AWS:Network',
-      [
-        {
-          Name: windows ? 'Ethernet' : 'eth0',
-          SubnetMask: '255.255.240.0',
-          Gateway: '10.0.0.1',
-          DHCPServer: '10.0.0.1',
-          DNSServer: '10.0.0.2',
-          MacAddress: '0a:1b:2c:3d:4e:5f',
-          IPV4: plan.ipAddress,
-          IPV6: '',
-          ...base(inventoryTime),
-        },
-      ],
-      quirks,
-    ),
-  );
-
-  const scan = lastScan(plan, at);
-  let items: ItemAt[] = [];
-  let associationNonCompliant = false;
-  if (scan === null) {
-    if (plan.behaviour === 'unscanned' && chance(plan.nodeId, 'empty') < 0.34) {
-      files.set('AWS:ComplianceItem', '');
-      quirks.emptyFiles++;
-    }
-  } else {
-    items = itemsAt(plan, baseline, patches, scan);
-    const scanEnd = scan + (2 + (plan.index % 4)) * 60_000;
-    const executionId = `${plan.nodeId.slice(-8)}-${Math.floor(scan / DAY)}`;
-    const context = {
-      ComplianceType: 'Patch',
-      ExecutionId: executionId,
-      ExecutionType: 'Command',
-      ExecutionTime: iso(scan),
-    };
-    const lines: Record<string, unknown>[] = items.map(({ patch, state, installedTime, severity }) => {
-      const nonCompliant = NON_COMPLIANT_STATES.includes(state);
-      let written: string = state;
-      if (state === 'Missing' && chance(plan.nodeId, patch.id, 'upper') < 0.03) written = 'MISSING';
-      if (state === 'InstalledPendingReboot' && chance(plan.nodeId, patch.id, 'api') < 0.1)
-        written = 'INSTALLED_PENDING_REBOOT';
-      if (written !== state) quirks.upperCaseStates++;
+          Summary: '',
+          PackageId: '',
+        }
+      : {
+          Name: 'amazon-ssm-agent',
+          ApplicationType: kind === 'deb' ? 'admin' : 'System Environment/Daemons',
+          Publisher: 'Amazon.com, Inc.',
+          Version: plan.agentVersion,
+          Release: '1',
+          Epoch: '',
+          InstalledTime: installed,
+          Architecture: kind === 'deb' ? 'amd64' : 'x86_64',
+          URL: 'https://github.com/aws/amazon-ssm-agent',
+          Summary: 'Amazon SSM Agent',
+          PackageId:
+            kind === 'deb'
+              ? `amazon-ssm-agent_${plan.agentVersion}-1_amd64.deb`
+              : `amazon-ssm-agent-${plan.agentVersion}-1.x86_64.rpm`,
+        };
+  const others = names.slice(0, plan.applications - 1).map((Name): Line => {
+    const Version = appVersion(plan, Name);
+    if (kind === 'windows') {
       return {
-        Id: patch.id,
-        Title: patch.title,
-        Severity: severity,
-        Status: nonCompliant ? 'NON_COMPLIANT' : 'COMPLIANT',
-        PatchBaselineId: baseline.baselineId,
-        PatchState: written,
-        PatchGroup: plan.patchGroup ?? '',
-        DocumentName: '',
-        DocumentVersion: '',
-        InstalledTime: installedTime === null ? '' : iso(installedTime),
-        Classification: patch.classification,
-        PatchSeverity: patch.vendorSeverity,
-        ...((state === 'Missing' || state === 'Failed') && patch.cveIds.length > 0
-          ? { CVEIds: patch.cveIds.join(',') }
-          : {}),
-        ...context,
-        ...base(scanEnd),
+        Name,
+        ApplicationType: '',
+        Publisher: Name.startsWith('Microsoft') ? 'Microsoft Corporation' : '',
+        Version,
+        Release: '',
+        Epoch: '',
+        InstalledTime: installed,
+        Architecture: 'X86_64',
+        URL: '',
+        Summary: '',
+        PackageId: '',
       };
-    });
-    // Packages installed outside the baseline: compliant, and not counted as Installed.
-    const others = 1 + (plan.index % 3);
-    for (let i = 0; i < others; i++) {
-      items.push({
-        patch: {
-          id: `extra-tool-${i}.x86_64`,
-          title: `extra-tool-${i}`,
-          classification: '',
-          vendorSeverity: '',
-          security: false,
-          cveIds: [],
-          releasedAt: plan.launchedAt,
-        },
-        state: 'InstalledOther',
-        installedTime: plan.launchedAt,
-        severity: 'UNSPECIFIED',
-      });
-      lines.push({
-        Id: `extra-tool-${i}.x86_64`,
-        Title: `extra-tool-${i}.x86_64:0:1.0-1`,
-        Severity: 'UNSPECIFIED',
-        Status: 'COMPLIANT',
-        PatchBaselineId: baseline.baselineId,
-        PatchState: 'InstalledOther',
-        PatchGroup: plan.patchGroup ?? '',
-        DocumentName: '',
-        DocumentVersion: '',
-        InstalledTime: iso(plan.launchedAt),
-        Classification: '',
-        PatchSeverity: '',
-        ...context,
-        ...base(scanEnd),
-      });
     }
-    const summaries: Record<string, unknown>[] = [];
-    const tally = (
-      type: string,
-      entries: { severity: string; nonCompliant: boolean }[],
-      extra: Record<string, unknown>,
-    ) => {
-      const counts: Record<string, number> = {};
-      for (const level of ['Critical', 'High', 'Medium', 'Low', 'Informational', 'Unspecified']) {
-        counts[`Compliant${level}Count`] = entries.filter(
-          (e) => !e.nonCompliant && e.severity === level.toUpperCase(),
-        ).length;
-        counts[`NonCompliant${level}Count`] = entries.filter(
-          (e) => e.nonCompliant && e.severity === level.toUpperCase(),
-        ).length;
-      }
-      const worst = entries
-        .filter((e) => e.nonCompliant)
-        .reduce((w, e) => Math.max(w, SEVERITY_ORDER.indexOf(e.severity as TruthSeverity)), -1);
-      summaries.push({
-        ComplianceType: type,
-        ...extra,
-        Status: worst >= 0 ? 'NON_COMPLIANT' : 'COMPLIANT',
-        OverallSeverity: worst >= 0 ? SEVERITY_ORDER[worst] : 'UNSPECIFIED',
-        ExecutionId: executionId,
-        ExecutionType: 'Command',
-        ExecutionTime: iso(scan),
-        ...Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)])),
-        ...base(scanEnd + 9_000),
-      });
+    const arch = kind === 'deb' ? 'amd64' : 'x86_64';
+    return {
+      Name,
+      ApplicationType: kind === 'deb' ? 'utils' : 'System Environment/Base',
+      Publisher:
+        kind === 'deb'
+          ? 'Ubuntu Developers <ubuntu-devel-discuss@lists.ubuntu.com>'
+          : plan.platform.platformName,
+      Version,
+      Release: kind === 'deb' ? '' : `1.${plan.platform.releaseTag}`,
+      Epoch: '',
+      InstalledTime: installed,
+      Architecture: arch,
+      URL: '',
+      Summary: Name,
+      PackageId: kind === 'deb' ? `${Name}_${Version}_${arch}.deb` : `${Name}-${Version}-1.${arch}.rpm`,
     };
-    tally(
-      'Patch',
-      items.map((i) => ({ severity: i.severity, nonCompliant: NON_COMPLIANT_STATES.includes(i.state) })),
-      { PatchGroup: plan.patchGroup ?? '', PatchBaselineId: baseline.baselineId },
-    );
-    const associationLines: Record<string, unknown>[] = [];
-    for (let a = 0; a < plan.associations; a++) {
-      const nonCompliant = chance(plan.nodeId, a, Math.floor(at / DAY), 'association') < 0.3;
-      associationNonCompliant ||= nonCompliant;
-      associationLines.push({
-        Id: `a1b2c3d4-${String(a).padStart(4, '0')}-4e5f-8a9b-${plan.nodeId.slice(-12)}`,
-        Title: a === 0 ? 'AWS-GatherSoftwareInventory' : 'AWS-UpdateSSMAgent',
-        Severity: a === 0 ? 'MEDIUM' : 'CRITICAL',
-        Status: nonCompliant ? 'NON_COMPLIANT' : 'COMPLIANT',
-        DocumentName: a === 0 ? 'AWS-GatherSoftwareInventory' : 'AWS-UpdateSSMAgent',
+  });
+  return [agent, ...others].map(stamper(plan, captureTime, '1.1'));
+}
+
+export function awsComponents(plan: NodePlan, captureTime: number): Line[] {
+  const windows = plan.platform.kind === 'windows';
+  const components = windows
+    ? ['AWS Tools for Windows', 'AWS PV Drivers', 'Amazon EC2Launch']
+    : ['aws-cfn-bootstrap', 'amazon-cloudwatch-agent', 'awscli'];
+  const stamp = stamper(plan, captureTime);
+  const installed = isoSeconds(plan.imageAt);
+  return components.slice(0, plan.awsComponents).map((Name) =>
+    stamp({
+      Name,
+      ApplicationType: windows ? '' : 'System Environment/Base',
+      Publisher: 'Amazon Web Services',
+      Version: appVersion(plan, Name),
+      InstalledTime: installed,
+      Architecture: windows ? 'X86_64' : 'x86_64',
+      URL: '',
+    }),
+  );
+}
+
+export function instanceDetailedInformation(plan: NodePlan, captureTime: number): Line[] {
+  const random = randomStream(plan.key, textHash('hardware'));
+  const cpus = pick(random, [2, 2, 4, 4, 8, 16]);
+  const [model, speed] = pick(random, [
+    ['Intel(R) Xeon(R) Platinum 8259CL CPU @ 2.50GHz', '2500'],
+    ['Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz', '2900'],
+    ['AMD EPYC 7R13 Processor', '2650'],
+  ] as const);
+  const line: Line = {
+    CPUModel: model,
+    CPUCores: String(cpus / 2),
+    CPUs: String(cpus),
+    CPUSpeedMHz: speed,
+    CPUSockets: '1',
+    CPUHyperThreadEnabled: 'true',
+    OSServicePack: '',
+  };
+  if (plan.platform.kernelVersion !== null) line.KernelVersion = plan.platform.kernelVersion;
+  return [stamper(plan, captureTime)(line)];
+}
+
+export function network(plan: NodePlan, captureTime: number): Line[] {
+  const windows = plan.platform.kind === 'windows';
+  const [a, b, c] = plan.ipAddress.split('.');
+  const mac = (n: number) =>
+    Array.from({ length: 6 }, (_, i) =>
+      (i === 0 ? 0x0a : hash(plan.key, n, i) & 0xff).toString(16).padStart(2, '0'),
+    ).join(':');
+  const stamp = stamper(plan, captureTime);
+  return Array.from({ length: plan.interfaces }, (_, n) =>
+    stamp({
+      Name: windows ? (n === 0 ? 'Ethernet' : 'Ethernet 2') : n === 0 ? 'ens5' : 'ens6',
+      SubnetMask: '255.255.240.0',
+      Gateway: `${a}.${b}.${c}.1`,
+      DHCPServer: `${a}.${b}.${c}.1`,
+      DNSServer: `${a}.${b}.0.2`,
+      MacAddress: mac(n),
+      IPV4: n === 0 ? plan.ipAddress : `${a}.${b}.${c}.${between(randomStream(plan.key, n), 4, 254)}`,
+      IPV6: '',
+    }),
+  );
+}
+
+/** One run of the node's compliance: its patch items, plus association and custom lines that must not count. */
+export interface ComplianceRun {
+  readonly operation: Operation;
+  readonly items: readonly PatchItem[];
+  readonly baseline: Baseline;
+  readonly associations: readonly { name: string; severity: TruthSeverity; compliant: boolean }[];
+  readonly customCompliant: boolean | null;
+}
+
+/** The agent's snapshot id for the run (ComplianceItem ExecutionId, PatchSummary SnapshotId). */
+const snapshotId = (plan: NodePlan, run: ComplianceRun) =>
+  uuidOf(plan.key, Math.floor(run.operation.start / 1000), textHash('snapshot'));
+
+export function complianceItems(plan: NodePlan, run: ComplianceRun): Line[] {
+  const stamp = stamper(plan, run.operation.end);
+  const executionId = snapshotId(plan, run);
+  const executionTime = isoSeconds(run.operation.start);
+  const patchGroup = plan.patchGroup ?? '';
+  const lines: Line[] = run.items.map(({ patch, state, installedTime, severity }) => {
+    const line: Line = {
+      Id: patch.id,
+      Title: patch.title,
+      Severity: severity,
+      Status: NON_COMPLIANT_STATES.has(state) ? 'NON_COMPLIANT' : 'COMPLIANT',
+      PatchBaselineId: run.baseline.baselineId,
+      PatchState: writtenPatchState(state, plan.key, patch.key),
+      PatchGroup: patchGroup,
+      DocumentName: '',
+      DocumentVersion: '',
+      InstalledTime: installedTime === null ? '' : isoSeconds(installedTime),
+      Classification: patch.classification,
+      PatchSeverity: patch.severity,
+    };
+    // The agent names the CVEs a patch fixes only while it is Missing or Failed.
+    if ((state === 'Missing' || state === 'Failed') && patch.cveIds.length > 0) {
+      line.CVEIds = patch.cveIds.join(',');
+    }
+    line.ComplianceType = 'Patch';
+    line.ExecutionId = executionId;
+    line.ExecutionType = 'Command';
+    line.ExecutionTime = executionTime;
+    return stamp(line);
+  });
+  const seconds = Math.floor(run.operation.start / 1000);
+  run.associations.forEach((association, i) =>
+    lines.push(
+      stamp({
+        Id: uuidOf(plan.key, i, textHash('association')),
+        Title: association.name,
+        Severity: association.severity,
+        Status: association.compliant ? 'COMPLIANT' : 'NON_COMPLIANT',
+        DocumentName: association.name,
         DocumentVersion: '1',
         ComplianceType: 'Association',
-        ExecutionId: executionId,
+        ExecutionId: uuidOf(plan.key, seconds, i),
         ExecutionType: 'Command',
-        ExecutionTime: iso(scan),
-        ...base(scanEnd),
-      });
-    }
-    if (associationLines.length > 0)
-      tally(
-        'Association',
-        associationLines.map((l) => ({
-          severity: l.Severity as string,
-          nonCompliant: l.Status === 'NON_COMPLIANT',
-        })),
-        {},
-      );
-    if (plan.customCompliance) {
-      associationLines.push({
-        Id: 'cis-1.1.1',
-        Title: 'Ensure mounting of cramfs is disabled',
-        Severity: 'HIGH',
-        Status: 'NON_COMPLIANT',
-        ComplianceType: 'Custom:CIS',
-        ExecutionId: executionId,
-        ExecutionType: 'Custom',
-        ExecutionTime: iso(scan),
-        ...base(scanEnd),
-      });
-    }
-    files.set(
-      'AWS:ComplianceItem',
-      fileOf(plan, 'AWS:ComplianceItem', [...lines, ...associationLines], quirks),
-    );
-    files.set('AWS:ComplianceSummary', fileOf(plan, 'AWS:ComplianceSummary', summaries, quirks));
-
-    const count = (state: string) => items.filter((i) => i.state === state).length;
-    const nonCompliantItems = items.filter((i) => NON_COMPLIANT_STATES.includes(i.state));
-    const critical = nonCompliantItems.filter((i) => i.severity === 'CRITICAL').length;
-    const security = nonCompliantItems.filter((i) => SECURITY_CLASSES.has(i.patch.classification)).length;
-    const worst = nonCompliantItems.reduce(
-      (w, i) => Math.max(w, SEVERITY_ORDER.indexOf(i.severity as TruthSeverity)),
-      -1,
-    );
-    const numeric = chance(plan.nodeId, 'numeric') < 0.05;
-    if (numeric) quirks.numericCounts++;
-    const n = (value: number) => (numeric ? value : String(value));
-    const summary: Record<string, unknown> = {
-      BaselineId: baseline.baselineId,
-      PatchGroup: plan.patchGroup ?? '',
-      SnapshotId: executionId,
-      ExecutionId: executionId,
-      InstalledCount: n(count('Installed')),
-      InstalledOtherCount: n(count('InstalledOther')),
-      InstalledRejectedCount: n(count('InstalledRejected')),
-      InstalledPendingRebootCount: n(count('InstalledPendingReboot')),
-      NotApplicableCount: n(0),
-      MissingCount: n(count('Missing')),
-      FailedCount: n(count('Failed')),
-      CriticalNonCompliantCount: n(critical),
-      SecurityNonCompliantCount: n(security),
-      OtherNonCompliantCount: n(
-        nonCompliantItems.length -
-          nonCompliantItems.filter(
-            (i) => i.severity === 'CRITICAL' || SECURITY_CLASSES.has(i.patch.classification),
-          ).length,
-      ),
-      OperationType: 'Scan',
-      OperationStartTime: iso(scan),
-      OperationEndTime: iso(scanEnd),
-      RebootOption: plan.noReboot ? 'NoReboot' : 'RebootIfNeeded',
-      ...(worst >= 0 ? { NonCompliantSeverity: SEVERITY_ORDER[Math.max(worst, 1)] } : {}),
-      ...base(scanEnd),
-    };
-    files.set('AWS:PatchSummary', fileOf(plan, 'AWS:PatchSummary', [summary], quirks));
-  }
-
-  const tag = (...keys: string[]) => {
-    for (const key of keys) {
-      const found = plan.tags.find(([k]) => k === key);
-      if (found) return found[1];
-    }
-    return null;
-  };
-  const nonCompliant = items.filter((i) => NON_COMPLIANT_STATES.includes(i.state));
-  const worst = nonCompliant.reduce(
-    (w, i) => Math.max(w, SEVERITY_ORDER.indexOf(i.severity as TruthSeverity)),
-    -1,
+        ExecutionTime: executionTime,
+      }),
+    ),
   );
-  const scanEnd = scan === null ? null : scan + (2 + (plan.index % 4)) * 60_000;
-  const count = (state: string) => items.filter((i) => i.state === state).length;
-  const truth: TruthNode = {
-    accountId: plan.accountId,
-    region: plan.region,
-    nodeId: plan.nodeId,
-    name: tag('Name'),
-    platformType: plan.platform.platformType,
-    platformName: plan.platform.platformName,
-    platformVersion: plan.platform.platformVersion,
-    instanceStatus,
-    agentVersion: plan.agentVersion,
-    team: tag('Team', 'team'),
-    environment: tag('Environment', 'environment', 'Env', 'env'),
-    patchGroup: plan.patchGroup,
-    baselineId: scan === null ? null : baseline.baselineId,
-    status: statusOf(instanceStatus, scan !== null, nonCompliant.length, scanEnd, at),
-    lastScanTime: scanEnd === null ? null : iso(scanEnd),
-    installed: count('Installed'),
-    installedOther: count('InstalledOther'),
-    missing: count('Missing'),
-    failed: count('Failed'),
-    pendingReboot: count('InstalledPendingReboot'),
-    installedRejected: count('InstalledRejected'),
-    criticalNonCompliant: nonCompliant.filter((i) => i.severity === 'CRITICAL').length,
-    securityNonCompliant: nonCompliant.filter((i) => SECURITY_CLASSES.has(i.patch.classification)).length,
-    highestSeverity: worst >= 0 ? SEVERITY_ORDER[worst]! : null,
-    nonCompliantPatchIds: nonCompliant.map((i) => i.patch.id).sort(),
-    applications: apps.length,
-    tags: plan.tags.length,
-    associationNonCompliant,
+  if (run.customCompliant !== null) {
+    lines.push(
+      stamp({
+        Id: 'CIS-1.1.1.1',
+        Title: 'Ensure mounting of cramfs filesystems is disabled',
+        Severity: 'HIGH',
+        Status: run.customCompliant ? 'COMPLIANT' : 'NON_COMPLIANT',
+        DocumentName: '',
+        DocumentVersion: '',
+        ComplianceType: 'Custom:CIS',
+        ExecutionId: uuidOf(plan.key, seconds, textHash('cis')),
+        ExecutionType: 'Custom',
+        ExecutionTime: executionTime,
+      }),
+    );
+  }
+  return lines;
+}
+
+/** One line per compliance type present, counted by severity and status as the service summarises. */
+export function complianceSummary(plan: NodePlan, run: ComplianceRun): Line[] {
+  const stamp = stamper(plan, run.operation.end + 9_000);
+  const summarise = (
+    complianceType: string,
+    entries: readonly { severity: TruthSeverity; compliant: boolean }[],
+    patch: boolean,
+  ): Line => {
+    const worst = highestSeverity(entries.filter((e) => !e.compliant).map((e) => e.severity));
+    const line: Line = {
+      ComplianceType: complianceType,
+      PatchGroup: patch ? (plan.patchGroup ?? '') : '',
+      PatchBaselineId: patch ? run.baseline.baselineId : '',
+      Status: worst === null ? 'COMPLIANT' : 'NON_COMPLIANT',
+      OverallSeverity: worst ?? 'UNSPECIFIED',
+      ExecutionId: snapshotId(plan, run),
+      ExecutionType: complianceType === 'Custom:CIS' ? 'Custom' : 'Command',
+      ExecutionTime: isoSeconds(run.operation.start),
+    };
+    for (const compliant of [true, false]) {
+      for (const severity of SEVERITIES_DESCENDING) {
+        const label = severity.charAt(0) + severity.slice(1).toLowerCase();
+        line[`${compliant ? 'Compliant' : 'NonCompliant'}${label}Count`] = String(
+          entries.filter((e) => e.compliant === compliant && e.severity === severity).length,
+        );
+      }
+    }
+    // The service summarises a few seconds after the items arrive.
+    return stamp(line);
   };
-  return { files, truth, items, scanTime: scanEnd };
+  const lines = [
+    summarise(
+      'Patch',
+      run.items.map((item) => ({
+        severity: item.severity,
+        compliant: !NON_COMPLIANT_STATES.has(item.state),
+      })),
+      true,
+    ),
+  ];
+  if (run.associations.length > 0) lines.push(summarise('Association', run.associations, false));
+  if (run.customCompliant !== null) {
+    lines.push(summarise('Custom:CIS', [{ severity: 'HIGH', compliant: run.customCompliant }], false));
+  }
+  return lines;
+}
+
+export function patchSummary(plan: NodePlan, run: ComplianceRun, lastNoRebootInstall: number | null): Line[] {
+  const count = (state: string) => run.items.filter((item) => item.state === state).length;
+  const nonCompliant = run.items.filter((item) => NON_COMPLIANT_STATES.has(item.state));
+  const critical = nonCompliant.filter((item) => item.severity === 'CRITICAL').length;
+  const security = nonCompliant.filter((item) =>
+    SECURITY_CLASSIFICATIONS.has(item.patch.classification),
+  ).length;
+  const other = nonCompliant.filter(
+    (item) => item.severity !== 'CRITICAL' && !SECURITY_CLASSIFICATIONS.has(item.patch.classification),
+  ).length;
+  const numeric = countsAsNumbers(plan.key);
+  const written = (value: number) => (numeric ? value : String(value));
+  const pendingReboot = count('InstalledPendingReboot') > 0;
+  // The agent starts its ranking at INFORMATIONAL, so all-UNSPECIFIED non-compliance reports INFORMATIONAL.
+  const worst = highestSeverity(['INFORMATIONAL', ...nonCompliant.map((item) => item.severity)]);
+  const line: Line = {
+    BaselineId: run.baseline.baselineId,
+    PatchGroup: plan.patchGroup ?? '',
+    SnapshotId: snapshotId(plan, run),
+    ExecutionId: uuidOf(plan.key, Math.floor(run.operation.start / 1000), textHash('command')),
+    InstalledCount: written(count('Installed')),
+    InstalledOtherCount: written(count('InstalledOther')),
+    InstalledRejectedCount: written(count('InstalledRejected')),
+    InstalledPendingRebootCount: written(count('InstalledPendingReboot')),
+    NotApplicableCount: written(0),
+    MissingCount: written(count('Missing')),
+    FailedCount: written(count('Failed')),
+    CriticalNonCompliantCount: written(critical),
+    SecurityNonCompliantCount: written(security),
+    OtherNonCompliantCount: written(other),
+    OperationType: run.operation.type,
+    OperationStartTime: isoSeconds(run.operation.start),
+    OperationEndTime: isoSeconds(run.operation.end),
+    RebootOption: plan.noReboot || pendingReboot ? 'NoReboot' : 'RebootIfNeeded',
+  };
+  if (pendingReboot && lastNoRebootInstall !== null) {
+    line.LastNoRebootInstallOperationTime = isoSeconds(lastNoRebootInstall);
+  }
+  if (nonCompliant.length > 0) line.NonCompliantSeverity = worst;
+  return [stamper(plan, run.operation.end)(line)];
 }

@@ -1,6 +1,7 @@
 /**
- * The ground truth written next to a generated fleet: what each node is, computed by the generator from its
- * own model with its own copy of the status rule, so tests can check Patchboard against it independently.
+ * The ground truth written next to a generated fleet: what each node is at each snapshot, computed by the
+ * generator from its own model with its own copy of the status rule, so other packages' tests can check
+ * Patchboard's answers against numbers Patchboard did not compute. The type names are a contract.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,14 +11,19 @@ export type TruthSeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIO
 
 export interface TruthMeta {
   seed: number;
+  /** The snapshot's instant. */
   at: string;
+  /** Its UTC date, `YYYY-MM-DD`: the name of its truth files and of its folder under `days/`. */
   date: string;
+  /** Nodes in this snapshot (nodes launched later are absent). */
   nodes: number;
   accounts: { accountId: string; name: string; environment: string }[];
   regions: string[];
   staleAfterDays: 7;
   baselines: { baselineId: string; patchGroup: string | null; operatingSystem: string }[];
+  /** Files in this snapshot's bucket copy, the sync's test.json probes included. */
   files: number;
+  /** How many files (lines, for upperCaseStates) of this snapshot carry each formatting quirk. */
   quirks: {
     bom: number;
     crlf: number;
@@ -37,15 +43,17 @@ export interface TruthNode {
   platformType: 'Linux' | 'Windows';
   platformName: string;
   platformVersion: string;
-  /** Exactly as written; null when the record has none. */
+  /** Exactly as written; null when omitted. */
   instanceStatus: string | null;
   agentVersion: string;
   team: string | null;
   environment: string | null;
+  /** The `Patch Group` tag. */
   patchGroup: string | null;
+  /** The baseline the patch data names; null without patch data. */
   baselineId: string | null;
   status: TruthStatus;
-  /** PatchSummary OperationEndTime; null if never scanned. */
+  /** PatchSummary OperationEndTime; null if not scanned. */
   lastScanTime: string | null;
   installed: number;
   installedOther: number;
@@ -53,58 +61,84 @@ export interface TruthNode {
   failed: number;
   pendingReboot: number;
   installedRejected: number;
+  /** Non-compliant Patch items with Severity CRITICAL. */
   criticalNonCompliant: number;
+  /** Non-compliant Patch items classified Security, SecurityUpdates or CriticalUpdates. */
   securityNonCompliant: number;
+  /** The highest Severity among non-compliant Patch items; null if none. */
   highestSeverity: TruthSeverity | null;
+  /** Ids of the Patch items in Missing, Failed, InstalledPendingReboot or InstalledRejected, sorted. */
   nonCompliantPatchIds: string[];
+  /** AWS:Application lines. */
   applications: number;
-  tags: number;
   associationNonCompliant: boolean;
 }
 
+/** One node x patch that was non-compliant in at least one generated snapshot. */
 export interface TruthPatchEvent {
   accountId: string;
   region: string;
   nodeId: string;
   patchId: string;
+  /** The CVEs the patch fixes (the files carry them only while it is Missing or Failed). */
   cveIds: string[];
+  /** The compliance level (the item's Severity). */
   severity: string;
   classification: string;
   releasedAt: string;
+  /** The captureTime of the first snapshot's report that shows the patch non-compliant. */
   firstSeenNonCompliant: string;
-  /** The InstalledTime finally reported; null if still not installed on the last day. */
+  /** The InstalledTime finally reported, null if still not installed at the last day. */
   installedTime: string | null;
 }
 
+export const STALE_AFTER_DAYS = 7;
+
+/** The status rule, the generator's own copy: the first that applies. */
+export function statusOf(
+  instanceStatus: string | null,
+  hasPatchData: boolean,
+  nonCompliantItems: number,
+  lastScan: number | null,
+  at: number,
+): TruthStatus {
+  if (instanceStatus === 'Stopped' || instanceStatus === 'Terminated') return 'INACTIVE';
+  if (!hasPatchData) return 'NOT_SCANNED';
+  if (nonCompliantItems > 0) return 'NON_COMPLIANT';
+  if (lastScan === null || lastScan < at - STALE_AFTER_DAYS * 86_400_000) return 'STALE';
+  return 'COMPLIANT';
+}
+
+const ndjson = <T>(text: string): T[] =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as T);
+
 async function lastDate(truthDir: string): Promise<string> {
   const dates = (await readdir(truthDir))
-    .filter((f) => f.endsWith('.meta.json'))
-    .map((f) => f.slice(0, 10))
+    .filter((file) => file.endsWith('.meta.json'))
+    .map((file) => file.slice(0, 10))
     .sort();
   const last = dates.at(-1);
-  if (!last) throw new Error(`no ground truth in ${truthDir}`);
+  if (!last) throw new Error(`No ground truth in ${truthDir}: generate a fleet there first.`);
   return last;
 }
 
+/** The truth of one snapshot (`date` as YYYY-MM-DD; default the last). */
 export async function readTruth(
   outDir: string,
   date?: string,
 ): Promise<{ meta: TruthMeta; nodes: TruthNode[] }> {
   const truthDir = join(outDir, 'truth');
   const day = date ?? (await lastDate(truthDir));
-  const meta = JSON.parse(await readFile(join(truthDir, `${day}.meta.json`), 'utf8')) as TruthMeta;
-  const text = await readFile(join(truthDir, `${day}.nodes.ndjson`), 'utf8');
-  const nodes = text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as TruthNode);
-  return { meta, nodes };
+  const [meta, nodes] = await Promise.all([
+    readFile(join(truthDir, `${day}.meta.json`), 'utf8'),
+    readFile(join(truthDir, `${day}.nodes.ndjson`), 'utf8'),
+  ]);
+  return { meta: JSON.parse(meta) as TruthMeta, nodes: ndjson<TruthNode>(nodes) };
 }
 
 export async function readPatchEvents(outDir: string): Promise<TruthPatchEvent[]> {
-  const text = await readFile(join(outDir, 'truth', 'patch-events.ndjson'), 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as TruthPatchEvent);
+  return ndjson<TruthPatchEvent>(await readFile(join(outDir, 'truth', 'patch-events.ndjson'), 'utf8'));
 }

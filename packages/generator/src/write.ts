@@ -1,61 +1,42 @@
-/** Writes many small files with a bounded number in flight, creating folders once. */
+/** File output with bounded concurrency and back-pressure, so memory stays flat however large the fleet. */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { link, mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 
-export class FileWriter {
+/** Runs asynchronous tasks with at most `limit` in flight; the first failure is raised by the next call. */
+export class BoundedTasks {
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly folders = new Set<string>();
-  /** Writes not yet finished, so a link to one waits for it. */
-  private readonly pending = new Map<string, Promise<void>>();
-  files = 0;
-  bytes = 0;
+  /** Callers waiting for a slot, woken one per finished task (cheaper than racing every task in flight). */
+  private readonly waiting: (() => void)[] = [];
+  private failure: { error: unknown } | null = null;
 
-  constructor(private readonly concurrency = 64) {}
+  constructor(private readonly limit: number) {}
 
-  private async folder(path: string): Promise<void> {
-    const dir = dirname(path);
-    if (!this.folders.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      this.folders.add(dir);
-    }
+  /** Starts `task` once a slot is free; resolves when it has started, not when it has finished. */
+  async start(task: () => Promise<void>): Promise<void> {
+    if (this.inFlight.size >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.raiseFailure();
+    const running: Promise<void> = task()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.inFlight.delete(running);
+        this.waiting.shift()?.();
+      });
+    this.inFlight.add(running);
   }
 
-  private async enqueue(task: () => Promise<void>, path: string): Promise<void> {
-    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
-    const promise = task().finally(() => {
-      this.inFlight.delete(promise);
-      if (this.pending.get(path) === promise) this.pending.delete(path);
-    });
-    this.inFlight.add(promise);
-    this.pending.set(path, promise);
-  }
-
-  write(path: string, content: string): Promise<void> {
-    this.files++;
-    this.bytes += Buffer.byteLength(content);
-    return this.enqueue(async () => {
-      await this.folder(path);
-      await writeFile(path, content);
-    }, path);
-  }
-
-  /** A hard link to a file already written (unchanged since the previous day): no bytes twice on disk. */
-  link(existing: string, path: string): Promise<void> {
-    this.files++;
-    return this.enqueue(async () => {
-      await this.pending.get(existing);
-      await this.folder(path);
-      await link(existing, path);
-    }, path);
-  }
-
-  async flush(): Promise<void> {
+  /** Waits for every task started so far. */
+  async drain(): Promise<void> {
     await Promise.all(this.inFlight);
+    this.raiseFailure();
+  }
+
+  private raiseFailure(): void {
+    if (this.failure) throw this.failure.error;
   }
 }
 
-/** An append-only text file that respects back-pressure. */
+/** An append-only text file of lines that waits when the disk falls behind. */
 export class LineFile {
   private readonly stream: WriteStream;
 
@@ -64,13 +45,15 @@ export class LineFile {
   }
 
   async write(line: string): Promise<void> {
-    if (!this.stream.write(`${line}\n`))
-      await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
+    if (!this.stream.write(`${line}\n`)) {
+      await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+    }
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    return new Promise((resolve, reject) => {
+      this.stream.once('error', reject);
+      this.stream.end(() => resolve());
+    });
   }
 }
