@@ -18,6 +18,7 @@ export interface GlobalOptions {
   readonly db?: string;
   readonly config?: string;
   readonly now?: string;
+  readonly asOf?: string;
   readonly format?: OutputFormat;
   readonly out?: string;
 }
@@ -25,8 +26,10 @@ export interface GlobalOptions {
 export interface CommandContext {
   readonly config: Config;
   readonly databasePath: string;
-  /** Evaluation time in epoch milliseconds: `--now` or the wall clock. */
+  /** Evaluation time in epoch milliseconds: `--as-of`, `--now` or the wall clock. */
   readonly now: number;
+  /** `--as-of`: reports read history as it was at `now` instead of the current tables. */
+  readonly asOf: number | undefined;
   readonly format: OutputFormat;
   readonly out: string | undefined;
   /** Whether standard output is a person's terminal (tables get colour, long jobs a progress bar). */
@@ -61,21 +64,29 @@ async function loadConfig(path: string | undefined): Promise<Config> {
 
 export async function resolveContext(options: GlobalOptions): Promise<CommandContext> {
   const config = await loadConfig(options.config ?? process.env.PATCHBOARD_CONFIG);
-  let now = Date.now();
-  if (options.now) {
-    const parsed = parseIsoInstant(options.now);
+  const instant = (flag: string, value: string) => {
+    const parsed = parseIsoInstant(value);
     if (parsed === undefined) {
       throw new PatchboardError(
         'USAGE',
-        `--now ${JSON.stringify(options.now)} is not an ISO-8601 time; give e.g. 2026-10-31T23:59:59Z.`,
+        `${flag} ${JSON.stringify(value)} is not an ISO-8601 time; give e.g. 2026-10-31T23:59:59Z.`,
       );
     }
-    now = parsed;
+    return parsed;
+  };
+  if (options.now && options.asOf) {
+    throw new PatchboardError(
+      'USAGE',
+      '--now and --as-of were both given; --as-of already sets the evaluation time, so give only one.',
+    );
   }
+  const asOf = options.asOf ? instant('--as-of', options.asOf) : undefined;
+  const now = asOf ?? (options.now ? instant('--now', options.now) : Date.now());
   return {
     config,
     databasePath: options.db ?? process.env.PATCHBOARD_DB ?? config.database ?? DEFAULT_DATABASE,
     now,
+    asOf,
     format: options.format ?? 'table',
     out: options.out,
     interactive: Boolean(process.stdout.isTTY) && !options.out,
@@ -101,5 +112,13 @@ export async function openQueryEngine(context: CommandContext): Promise<QueryEng
     );
   }
   const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
-  return new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+  const engine = new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+  const asOf = context.asOf;
+  if (asOf === undefined) return engine;
+  // Every query of the command then reads history as of that instant, whichever command it is.
+  return {
+    dialect: engine.dialect,
+    run: (query, options) => engine.run(query, { asOf, ...options }),
+    close: () => engine.close(),
+  };
 }

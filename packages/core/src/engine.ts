@@ -22,8 +22,16 @@ export interface QueryResult {
   readonly rows: readonly ResultRow[];
 }
 
+export interface RunOptions {
+  /**
+   * Evaluate against the fleet as history knew it at this instant (epoch milliseconds): the inventory tables
+   * show the rows that held then. History tables (`*_history`) stay visible as they are.
+   */
+  readonly asOf?: number;
+}
+
 export interface QueryEngine {
   readonly dialect: Dialect;
-  run(query: CompiledQuery): Promise<QueryResult>;
+  run(query: CompiledQuery, options?: RunOptions): Promise<QueryResult>;
   close(): Promise<void>;
 }

@@ -27,6 +27,11 @@ export interface ColumnSpec {
   /** The attribute name in the record (matched case-insensitively). */
   readonly attribute: string;
   readonly kind: ColumnKind;
+  /**
+   * Changes with every collection while the state it describes stays the same (capture and execution times and
+   * ids). History opens a new interval only when a non-volatile column changes, so it grows with changes.
+   */
+  readonly volatile?: boolean;
 }
 
 export interface InventoryTypeSpec {
@@ -42,7 +47,7 @@ export interface InventoryTypeSpec {
 export const KEY_COLUMNS = ['accountid', 'region', 'resourcetype'] as const;
 export const RECORD_COLUMNS: readonly ColumnSpec[] = [
   { name: 'resourceid', attribute: 'resourceId', kind: 'text' },
-  { name: 'capturetime', attribute: 'captureTime', kind: 'timestamp' },
+  { name: 'capturetime', attribute: 'captureTime', kind: 'timestamp', volatile: true },
   { name: 'schemaversion', attribute: 'schemaVersion', kind: 'text' },
 ];
 
@@ -50,6 +55,11 @@ const col = (attribute: string, kind: ColumnKind = 'text'): ColumnSpec => ({
   name: attribute.toLowerCase(),
   attribute,
   kind,
+});
+/** A column that changes with every run of the agent: see `ColumnSpec.volatile`. */
+const run = (attribute: string, kind: ColumnKind = 'text'): ColumnSpec => ({
+  ...col(attribute, kind),
+  volatile: true,
 });
 
 const spec = (typeName: string, columns: ColumnSpec[]): InventoryTypeSpec => ({
@@ -104,9 +114,9 @@ export const INVENTORY_TYPES: readonly InventoryTypeSpec[] = [
   ]),
   spec('AWS:ComplianceItem', [
     col('ComplianceType'),
-    col('ExecutionId'),
-    col('ExecutionType'),
-    col('ExecutionTime', 'timestamp'),
+    run('ExecutionId'),
+    run('ExecutionType'),
+    run('ExecutionTime', 'timestamp'),
     col('Id'),
     col('Title'),
     col('Status', 'upper'),
@@ -130,9 +140,9 @@ export const INVENTORY_TYPES: readonly InventoryTypeSpec[] = [
     col('PatchBaselineId'),
     col('Status', 'upper'),
     col('OverallSeverity', 'upper'),
-    col('ExecutionId'),
-    col('ExecutionType'),
-    col('ExecutionTime', 'timestamp'),
+    run('ExecutionId'),
+    run('ExecutionType'),
+    run('ExecutionTime', 'timestamp'),
     ...['Compliant', 'NonCompliant'].flatMap((status) =>
       ['Critical', 'High', 'Medium', 'Low', 'Informational', 'Unspecified'].map((level) =>
         col(`${status}${level}Count`, 'integer'),
@@ -191,10 +201,15 @@ export function inventoryType(typeName: string): InventoryTypeSpec | undefined {
 }
 
 /** All columns of a type's table, in order: key-path columns, record columns, attributes. */
-export function tableColumns(type: InventoryTypeSpec): { name: string; kind: ColumnKind }[] {
+export function tableColumns(
+  type: InventoryTypeSpec,
+): { name: string; kind: ColumnKind; volatile: boolean }[] {
   return [
-    ...KEY_COLUMNS.map((name) => ({ name, kind: 'text' as const })),
-    ...RECORD_COLUMNS.map(({ name, kind }) => ({ name, kind })),
-    ...type.columns.map(({ name, kind }) => ({ name, kind })),
+    ...KEY_COLUMNS.map((name) => ({ name, kind: 'text' as const, volatile: false })),
+    ...[...RECORD_COLUMNS, ...type.columns].map(({ name, kind, volatile }) => ({
+      name,
+      kind,
+      volatile: volatile === true,
+    })),
   ];
 }

@@ -36,14 +36,11 @@ export async function openDatabase(
   await connection.run(`SET TimeZone = 'UTC'`);
   if (!options.readOnly) {
     for (const statement of [...schemaStatements(), ...TRINO_MACROS]) await connection.run(statement);
-    const version = await connection.runAndReadAll(
-      `SELECT value FROM patchboard_meta WHERE key = 'schema_version'`,
-    );
-    if (version.getRowsJS().length === 0) {
-      await connection.run(`INSERT INTO patchboard_meta VALUES ('schema_version', ?)`, [
-        String(SCHEMA_VERSION),
-      ]);
-    }
+    // Every schema change so far only adds tables, columns and views, so upgrading is re-running the DDL.
+    await connection.run(`DELETE FROM patchboard_meta WHERE key = 'schema_version'`);
+    await connection.run(`INSERT INTO patchboard_meta VALUES ('schema_version', ?)`, [
+      String(SCHEMA_VERSION),
+    ]);
   }
   return { instance, connection, path };
 }

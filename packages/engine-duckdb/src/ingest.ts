@@ -22,6 +22,7 @@ import {
   type SourceReader,
   tableColumns,
 } from '@patchboard/core';
+import { type ObjectIdentity, recordHistory, type TouchedObject, unobservedObjects } from './history.js';
 
 export interface IngestProgress {
   readonly phase: 'listing' | 'reading';
@@ -49,6 +50,11 @@ export interface IngestSummary {
   readonly records: number;
   readonly rowsStored: number;
   readonly errors: number;
+  /** History intervals this ingest opened and closed. */
+  readonly historyOpened: number;
+  readonly historyClosed: number;
+  /** The newest captureTime in the source: the data cut-off of this observation. */
+  readonly dataTime: string | null;
   readonly durationMs: number;
 }
 
@@ -103,7 +109,7 @@ async function storedVersions(connection: DuckDBConnection): Promise<Map<string,
   return new Map(reader.getRowsJS().map(([key, version]) => [key as string, version as string]));
 }
 
-const identityOf = (key: BucketKey) =>
+const identityOf = (key: ObjectIdentity) =>
   `${key.typeName}\u0000${key.accountId}\u0000${key.region}\u0000${key.resourceType}\u0000${key.nodeId}`;
 
 export async function ingest(
@@ -242,6 +248,20 @@ export async function ingest(
     objectsAppender.closeSync();
     errorsAppender.closeSync();
 
+    // 4. History: every object whose rows changed, vanished, or that history has not seen yet.
+    const touched: TouchedObject[] = [
+      ...changed.map((p) => ({ key: p.key, present: true })),
+      ...removedKeys.flatMap((key) => {
+        const parsed = parseBucketKey(key);
+        return parsed ? [{ key: parsed, present: false }] : [];
+      }),
+    ];
+    const touchedIdentities = new Set(touched.map((t) => identityOf(t.key)));
+    for (const key of await unobservedObjects(connection)) {
+      if (!touchedIdentities.has(identityOf(key))) touched.push({ key, present: true });
+    }
+    const history = await recordHistory(connection, touched);
+
     const summary: IngestSummary = {
       ingestId,
       source: source.location,
@@ -253,10 +273,16 @@ export async function ingest(
       records,
       rowsStored,
       errors,
+      historyOpened: history.opened,
+      historyClosed: history.closed,
+      dataTime: history.observedAt,
       durationMs: Date.now() - started,
     };
     await connection.run(
-      `INSERT INTO ingests VALUES (?, ?, CAST(? AS TIMESTAMPTZ), now(), ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ingests (ingest_id, source, started_at, finished_at, objects_listed, objects_read,
+         objects_unchanged, objects_removed, objects_skipped, records, rows_stored, errors, data_time,
+         history_opened, history_closed)
+       VALUES (?, ?, CAST(? AS TIMESTAMPTZ), now(), ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TIMESTAMPTZ), ?, ?)`,
       [
         ingestId,
         source.location,
@@ -269,6 +295,9 @@ export async function ingest(
         records,
         rowsStored,
         errors,
+        history.observedAt,
+        history.opened,
+        history.closed,
       ],
     );
     await connection.run('COMMIT');

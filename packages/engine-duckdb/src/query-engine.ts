@@ -7,7 +7,10 @@ import {
   type QueryEngine,
   type QueryResult,
   type ResultRow,
+  type RunOptions,
+  formatInstant,
 } from '@patchboard/core';
+import { AS_OF_SCHEMA, AS_OF_VARIABLE } from './history.js';
 import { closeDatabase, type OpenedDatabase } from './database.js';
 import { columnType, normaliseValue } from './normalise.js';
 import { rewriteTrinoSql } from './trino-compat.js';
@@ -22,14 +25,20 @@ export class DuckDbQueryEngine implements QueryEngine {
     return this.db.connection;
   }
 
-  async run(query: CompiledQuery): Promise<QueryResult> {
+  async run(query: CompiledQuery, options: RunOptions = {}): Promise<QueryResult> {
     let reader;
+    // An as-of query gets its own connection: the search path and variable must not leak into other queries.
+    const connection = options.asOf === undefined ? this.db.connection : await this.db.instance.connect();
     try {
-      reader = await this.db.connection.runAndReadAll(rewriteTrinoSql(query.sql), [...query.parameters]);
+      if (options.asOf !== undefined) await this.travelTo(connection, options.asOf);
+      reader = await connection.runAndReadAll(rewriteTrinoSql(query.sql), [...query.parameters]);
     } catch (error) {
+      if (error instanceof PatchboardError) throw error;
       throw new PatchboardError('ENGINE', `DuckDB could not run the query: ${(error as Error).message}`, {
         cause: error,
       });
+    } finally {
+      if (connection !== this.db.connection) connection.closeSync();
     }
     const names = reader.columnNames();
     const columns = reader
@@ -43,6 +52,29 @@ export class DuckDbQueryEngine implements QueryEngine {
       return row;
     });
     return { columns, rows };
+  }
+
+  /** Points the connection's inventory table names at history as of `asOf`. */
+  private async travelTo(connection: DuckDBConnection, asOf: number): Promise<void> {
+    const earliest = await connection.runAndReadAll(
+      `SELECT strftime(min(first_observed_at), '%Y-%m-%dT%H:%M:%SZ') FROM history_observations`,
+    );
+    const first = earliest.getRowsJS()[0]?.[0] as string | null | undefined;
+    if (!first) {
+      throw new PatchboardError(
+        'NOT_FOUND',
+        'This database holds no history yet, so there is nothing to look back at. Run `patchboard ingest` (each ingest records history), then ask again.',
+      );
+    }
+    if (asOf < Date.parse(first)) {
+      throw new PatchboardError(
+        'USAGE',
+        `--as-of ${formatInstant(asOf)} is before the earliest data in history (${first}). Give a time from ${first} on, or ingest older snapshots first (oldest first) into a new database.`,
+      );
+    }
+    await connection.run(`SET TimeZone = 'UTC'`);
+    await connection.run(`SET VARIABLE ${AS_OF_VARIABLE} = CAST(? AS TIMESTAMPTZ)`, [formatInstant(asOf)]);
+    await connection.run(`SET search_path = '${AS_OF_SCHEMA},main'`);
   }
 
   close(): Promise<void> {

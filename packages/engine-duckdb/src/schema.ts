@@ -3,8 +3,9 @@
  * Patchboard's bookkeeping (what each ingest saw, and what it could not read).
  */
 import { type ColumnKind, INVENTORY_TYPES, tableColumns } from '@patchboard/core';
+import { historySchemaStatements } from './history.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const SQL_TYPES: Record<ColumnKind, string> = {
   text: 'VARCHAR',
@@ -23,11 +24,16 @@ export function schemaStatements(): string[] {
   );
   return [
     ...inventoryTables,
+    ...historySchemaStatements((kind) => SQL_TYPES[kind as ColumnKind]),
     `CREATE TABLE IF NOT EXISTS patchboard_meta (key VARCHAR, value VARCHAR)`,
     // One row per ingest run.
     `CREATE TABLE IF NOT EXISTS ingests (ingest_id INTEGER, source VARCHAR, started_at TIMESTAMPTZ,
       finished_at TIMESTAMPTZ, objects_listed INTEGER, objects_read INTEGER, objects_unchanged INTEGER,
       objects_removed INTEGER, objects_skipped INTEGER, records INTEGER, rows_stored BIGINT, errors INTEGER)`,
+    // The newest record of the source at each ingest: the data cut-off that history and audit packs cite.
+    `ALTER TABLE ingests ADD COLUMN IF NOT EXISTS data_time TIMESTAMPTZ`,
+    `ALTER TABLE ingests ADD COLUMN IF NOT EXISTS history_opened BIGINT`,
+    `ALTER TABLE ingests ADD COLUMN IF NOT EXISTS history_closed BIGINT`,
     // The objects the stored rows came from: how a re-ingest knows what changed and what vanished.
     `CREATE TABLE IF NOT EXISTS source_objects (object_key VARCHAR, version VARCHAR, type_name VARCHAR,
       accountid VARCHAR, region VARCHAR, resourcetype VARCHAR, resourceid VARCHAR, records INTEGER,
