@@ -23,6 +23,10 @@ export function buildProgram(): Command {
     .option('--db <file>', 'DuckDB database file (env PATCHBOARD_DB; default patchboard.duckdb)')
     .option('--config <file>', 'configuration file, YAML or JSON (env PATCHBOARD_CONFIG)')
     .option('--now <iso>', 'evaluation time, so a report can be reproduced (e.g. 2026-10-31T23:59:59Z)')
+    .option(
+      '--as-of <iso>',
+      'evaluate the fleet as history knew it at this time, e.g. 2026-10-31T23:59:59Z (the month-end figure)',
+    )
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--out <file>', 'write the output to a file instead of standard output')
     .showHelpAfterError('(run with --help for usage)')
