@@ -4,8 +4,13 @@
  */
 import { z } from 'zod';
 import { PatchboardError } from './errors.js';
+import { SEVERITIES } from './patch-state.js';
 
 const tagKeyList = z.array(z.string().min(1).max(128)).min(1);
+
+const slaDays = z.partialRecord(z.enum(SEVERITIES), z.number().int().min(0).max(3650));
+/** CRITICAL in a week and HIGH in two: the usual starting point of patch SLAs. */
+const DEFAULT_SLA_DAYS = { CRITICAL: 7, HIGH: 14, MEDIUM: 30, LOW: 90 };
 
 export const policySchema = z
   .object({
@@ -21,6 +26,17 @@ export const policySchema = z
       })
       .strict()
       .default({ team: ['Team', 'team'], environment: ['Environment', 'environment', 'Env', 'env'] }),
+    /**
+     * Days a non-compliant patch may stay open, per compliance severity; `environments` overrides per
+     * Environment tag value. A severity without a figure has no SLA.
+     */
+    sla: z
+      .object({
+        default: slaDays.default(DEFAULT_SLA_DAYS),
+        environments: z.record(z.string().min(1), slaDays).default({}),
+      })
+      .strict()
+      .default({ default: DEFAULT_SLA_DAYS, environments: {} }),
   })
   .strict();
 

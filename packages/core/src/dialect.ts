@@ -14,6 +14,14 @@ export interface Dialect {
   instant(iso: string): SqlFragment;
   /** Text of distinct values joined by ', ' in order. */
   stringAgg(value: SqlFragment): SqlFragment;
+  /** Whether a comma-separated text (`CVEIds`: `CVE-1,CVE-2`) holds `item` as one whole element. */
+  csvContains(list: SqlFragment, item: SqlFragment): SqlFragment;
+  /** UTC calendar days from one instant's date to another's. */
+  utcDaysBetween(from: SqlFragment, to: SqlFragment): SqlFragment;
+  /** Seconds from one instant to another, as a number. */
+  secondsBetween(from: SqlFragment, to: SqlFragment): SqlFragment;
+  /** The `fraction` quantile of a numeric aggregate (exact on DuckDB, approximate on Athena). */
+  quantile(value: SqlFragment, fraction: number): SqlFragment;
 }
 
 export const duckdbDialect: Dialect = {
@@ -22,6 +30,10 @@ export const duckdbDialect: Dialect = {
   maxBy: (value, order) => sql`arg_max(${value}, ${order})`,
   instant: (iso) => sql`CAST(${iso} AS TIMESTAMPTZ)`,
   stringAgg: (value) => sql`string_agg(DISTINCT ${value}, ', ' ORDER BY ${value})`,
+  csvContains: (list, item) => sql`list_contains(string_split(replace(${list}, ' ', ''), ','), ${item})`,
+  utcDaysBetween: (from, to) => sql`date_diff('day', CAST(${from} AS DATE), CAST(${to} AS DATE))`,
+  secondsBetween: (from, to) => sql`(epoch(${to}) - epoch(${from}))`,
+  quantile: (value, fraction) => sql`quantile_cont(${value}, ${sql.raw(String(Number(fraction)))})`,
 };
 
 export const trinoDialect: Dialect = {
@@ -30,4 +42,9 @@ export const trinoDialect: Dialect = {
   maxBy: (value, order) => sql`max_by(${value}, ${order})`,
   instant: (iso) => sql`from_iso8601_timestamp(${iso})`,
   stringAgg: (value) => sql`array_join(array_sort(array_distinct(array_agg(${value}))), ', ')`,
+  csvContains: (list, item) => sql`contains(split(replace(${list}, ' ', ''), ','), ${item})`,
+  utcDaysBetween: (from, to) =>
+    sql`date_diff('day', CAST(${from} AT TIME ZONE 'UTC' AS date), CAST(${to} AT TIME ZONE 'UTC' AS date))`,
+  secondsBetween: (from, to) => sql`(to_unixtime(${to}) - to_unixtime(${from}))`,
+  quantile: (value, fraction) => sql`approx_percentile(${value}, ${sql.raw(String(Number(fraction)))})`,
 };

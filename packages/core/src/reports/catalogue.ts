@@ -2,12 +2,16 @@ import { PatchboardError } from '../errors.js';
 import type { CompiledQuery } from '../sql.js';
 import { agentVersions } from './agent-versions.js';
 import { applications } from './applications.js';
+import { cveEvidence } from './cve-evidence.js';
 import { fleetSummary } from './fleet-summary.js';
 import { ingestErrors } from './ingest-errors.js';
 import { missingPatches } from './missing-patches.js';
+import { meanTimeToRemediate } from './mttr.js';
 import { nodeCompliance } from './node-compliance.js';
+import { overduePatches } from './overdue-patches.js';
 import { recipeQueries } from './recipe-queries.js';
 import type { ReportContext, ReportDefinition } from './report.js';
+import { slaBreaches } from './sla.js';
 import { teamEnvironment } from './team-environment.js';
 
 export const REPORTS: readonly ReportDefinition[] = [
@@ -15,6 +19,10 @@ export const REPORTS: readonly ReportDefinition[] = [
   nodeCompliance,
   teamEnvironment,
   missingPatches,
+  overduePatches,
+  slaBreaches,
+  meanTimeToRemediate,
+  cveEvidence,
   agentVersions,
   applications,
   ingestErrors,

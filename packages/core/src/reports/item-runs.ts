@@ -1,0 +1,86 @@
+/**
+ * Non-compliant runs of patch items, from history: the facts behind overdue patches, SLAs, time to remediate
+ * and CVE evidence.
+ *
+ * An item is one patch release on one node: (account, region, node, Id, Title). The Title carries the version,
+ * so a newer release of the same package (same Id) is another item, as it is another advisory. A run is an
+ * unbroken sequence of the item's history intervals in a non-compliant state (Missing, Failed, pending reboot,
+ * rejected), back to back; it starts when first seen non-compliant and is remediated by the compliant state
+ * that follows it (Installed or InstalledOther), at that record's InstalledTime.
+ *
+ * History is read as it stood at the evaluation time: intervals opened later are ignored, closed later are open.
+ */
+import { formatInstant } from '../timestamp.js';
+import { NON_COMPLIANT_PATCH_STATES } from '../patch-state.js';
+import { sql, type SqlFragment } from '../sql.js';
+import type { ReportContext } from './report.js';
+
+/** The classifications that mean "security" across operating systems (Amazon Linux, RHEL, Windows). */
+export const SECURITY_CLASSIFICATIONS = ['Security', 'SecurityUpdates', 'CriticalUpdates'] as const;
+
+const ITEM = sql.raw('accountid, region, resourceid, id, title');
+
+/**
+ * CTEs `item_steps` (each interval with its run number and what followed it) and `item_runs` (one row per run:
+ * `run_start`, `open_now`, `remediated_at`, the item's severity, classification and every CVE it ever carried).
+ */
+export function itemRunsCte(context: ReportContext): SqlFragment {
+  const { dialect } = context;
+  const at = dialect.instant(formatInstant(context.now));
+  const noncompliant = sql`patchstate IN ${sql.list(NON_COMPLIANT_PATCH_STATES)}`;
+  return sql`item_history AS (
+    SELECT accountid, region, resourceid, id, title, patchstate, severity, classification, patchbaselineid,
+      installedtime, cveids, valid_from, CASE WHEN valid_to > ${at} THEN NULL ELSE valid_to END AS valid_to,
+      last_seen, ${noncompliant} AS noncompliant
+    FROM aws_complianceitem_history
+    WHERE compliancetype = 'Patch' AND valid_from <= ${at}
+  ),
+  item_cves AS (
+    SELECT ${ITEM}, ${dialect.stringAgg(sql.raw("nullif(cveids, '')"))} AS cve_ids
+    FROM item_history GROUP BY ${ITEM}
+  ),
+  item_marks AS (
+    SELECT item_history.*,
+      CASE WHEN noncompliant AND NOT coalesce(lag(noncompliant) OVER item AND lag(valid_to) OVER item = valid_from,
+        false) THEN 1 ELSE 0 END AS starts_run,
+      lead(patchstate) OVER item AS next_state,
+      lead(installedtime) OVER item AS next_installed_time,
+      lead(valid_from) OVER item AS next_from
+    FROM item_history
+    WINDOW item AS (PARTITION BY ${ITEM} ORDER BY valid_from)
+  ),
+  item_steps AS (
+    SELECT item_marks.*, sum(starts_run) OVER (PARTITION BY ${ITEM} ORDER BY valid_from
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_number
+    FROM item_marks
+  ),
+  item_runs AS (
+    SELECT s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number,
+      min(s.valid_from) AS run_start,
+      bool_or(s.valid_to IS NULL) AS open_now,
+      ${dialect.maxBy(sql.raw('s.patchstate'), sql.raw('s.valid_from'))} AS state,
+      ${dialect.maxBy(sql.raw('s.severity'), sql.raw('s.valid_from'))} AS severity,
+      max(s.classification) AS classification,
+      max(s.patchbaselineid) AS baseline_id,
+      ${dialect.maxBy(sql.raw('s.next_state'), sql.raw('s.valid_from'))} AS next_state,
+      ${dialect.maxBy(sql.raw('coalesce(s.next_installed_time, s.next_from)'), sql.raw('s.valid_from'))}
+        AS next_at,
+      max(c.cve_ids) AS cve_ids
+    FROM item_steps s
+    JOIN item_cves c ON c.accountid = s.accountid AND c.region = s.region AND c.resourceid = s.resourceid
+      AND c.id = s.id AND c.title = s.title
+    WHERE s.noncompliant
+    GROUP BY s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number
+  ),
+  item_remediations AS (
+    SELECT item_runs.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at END AS remediated_at
+    FROM item_runs
+  )`;
+}
+
+/** A classification filter: `security` (the default), `any`, or one classification as written. */
+export function classificationFilter(column: SqlFragment, classification: string): SqlFragment {
+  if (classification === 'any') return sql`TRUE`;
+  if (classification === 'security') return sql`${column} IN ${sql.list(SECURITY_CLASSIFICATIONS)}`;
+  return sql`${column} = ${classification}`;
+}
