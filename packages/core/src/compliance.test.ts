@@ -66,6 +66,7 @@ describe('parseConfig', () => {
       staleAfterDays: 7,
       inactiveInstanceStatuses: ['Stopped', 'Terminated'],
       tagKeys: { team: ['Team', 'team'], environment: ['Environment', 'environment', 'Env', 'env'] },
+      sla: { default: { CRITICAL: 7, HIGH: 14, MEDIUM: 30, LOW: 90 }, environments: {} },
     });
   });
 });

@@ -26,8 +26,9 @@ export interface Dialect {
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
-  minBy: (value, order) => sql`arg_min(${value}, ${order})`,
-  maxBy: (value, order) => sql`arg_max(${value}, ${order})`,
+  // The _null variants keep a NULL value from the chosen row, as Trino's min_by/max_by do.
+  minBy: (value, order) => sql`arg_min_null(${value}, ${order})`,
+  maxBy: (value, order) => sql`arg_max_null(${value}, ${order})`,
   instant: (iso) => sql`CAST(${iso} AS TIMESTAMPTZ)`,
   stringAgg: (value) => sql`string_agg(DISTINCT ${value}, ', ' ORDER BY ${value})`,
   csvContains: (list, item) => sql`list_contains(string_split(replace(${list}, ' ', ''), ','), ${item})`,

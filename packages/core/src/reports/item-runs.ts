@@ -6,7 +6,8 @@
  * so a newer release of the same package (same Id) is another item, as it is another advisory. A run is an
  * unbroken sequence of the item's history intervals in a non-compliant state (Missing, Failed, pending reboot,
  * rejected), back to back; it starts when first seen non-compliant and is remediated by the compliant state
- * that follows it (Installed or InstalledOther), at that record's InstalledTime.
+ * that follows it (Installed or InstalledOther), at that record's InstalledTime — or, when the item stopped being
+ * reported while installed and pending a reboot (a newer release superseded it), at the InstalledTime it had.
  *
  * History is read as it stood at the evaluation time: intervals opened later are ignored, closed later are open.
  */
@@ -65,6 +66,7 @@ export function itemRunsCte(context: ReportContext): SqlFragment {
       ${dialect.maxBy(sql.raw('s.next_state'), sql.raw('s.valid_from'))} AS next_state,
       ${dialect.maxBy(sql.raw('coalesce(s.next_installed_time, s.next_from)'), sql.raw('s.valid_from'))}
         AS next_at,
+      ${dialect.maxBy(sql.raw('s.installedtime'), sql.raw('s.valid_from'))} AS last_installed_time,
       max(c.cve_ids) AS cve_ids
     FROM item_steps s
     JOIN item_cves c ON c.accountid = s.accountid AND c.region = s.region AND c.resourceid = s.resourceid
@@ -73,7 +75,8 @@ export function itemRunsCte(context: ReportContext): SqlFragment {
     GROUP BY s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number
   ),
   item_remediations AS (
-    SELECT item_runs.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at END AS remediated_at
+    SELECT item_runs.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at
+      WHEN next_state IS NULL AND NOT open_now THEN last_installed_time END AS remediated_at
     FROM item_runs
   )`;
 }
