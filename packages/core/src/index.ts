@@ -15,3 +15,4 @@ export type { ReportContext, ReportDefinition } from './reports/report.js';
 export { UNTAGGED } from './reports/node-compliance.js';
 export { nodeDetailQueries } from './reports/node-detail.js';
 export { nodeFactsCte } from './reports/node-facts.js';
+export * from './changes.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sql } from '../sql.js';
+import { UNTAGGED } from './node-compliance.js';
 import { nodeFactsCte, STATUS_COUNTS } from './node-facts.js';
 import { defineReport } from './report.js';
 
@@ -8,21 +9,24 @@ const GROUPS = {
   account: 'account_id',
   region: 'region',
   platform: 'platform',
+  team: 'team',
+  environment: 'environment',
+  baseline: 'baseline_id',
+  'patch-group': 'patch_group',
 } as const;
+export const FLEET_GROUPS = ['none', ...(Object.keys(GROUPS) as (keyof typeof GROUPS)[])] as const;
 
 export const fleetSummary = defineReport({
   id: 'fleet-summary',
   title: 'Fleet summary',
   description:
-    'Managed nodes by status and compliance % (compliant / active nodes); optionally grouped by account, region or platform.',
-  params: z
-    .object({ 'group-by': z.enum(['none', 'account', 'region', 'platform']).default('none') })
-    .strict(),
+    'Managed nodes by status and compliance % (compliant / active nodes); optionally grouped by account, region, platform, team, environment, baseline or patch group.',
+  params: z.object({ 'group-by': z.enum(FLEET_GROUPS).default('none') }).strict(),
   compile(params, context) {
     const groupBy = params['group-by'];
     const group = groupBy === 'none' ? undefined : sql.raw(GROUPS[groupBy]);
     return sql`WITH ${nodeFactsCte(context)}
-SELECT ${group ? sql`coalesce(${group}, '(unknown)') AS ${group}, ` : sql``}count(*) AS nodes,
+SELECT ${group ? sql`coalesce(${group}, ${groupBy === 'team' || groupBy === 'environment' ? UNTAGGED : '(unknown)'}) AS ${group}, ` : sql``}count(*) AS nodes,
   count(*) FILTER (WHERE status <> 'INACTIVE') AS active,
   count(*) FILTER (WHERE status = 'INACTIVE') AS inactive,
   ${STATUS_COUNTS}
