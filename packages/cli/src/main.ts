@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isPatchboardError } from '@patchboard/core';
+import { registerChanges } from './commands/changes.js';
+import { registerCve } from './commands/cve.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
@@ -11,6 +13,7 @@ import { registerNode } from './commands/node.js';
 import { registerReport } from './commands/report.js';
 import { registerReports } from './commands/reports.js';
 import { registerSql } from './commands/sql.js';
+import { registerTrend } from './commands/trend.js';
 import { OUTPUT_FORMATS } from './output.js';
 
 export const EXIT_OK = 0;
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
     registerReport,
     registerSql,
     registerNode,
+    registerCve,
+    registerChanges,
+    registerTrend,
     registerDemo,
   ]) {
     register(program);

@@ -2,9 +2,11 @@
  * Thirty days of a generated fleet, ingested day by day: every history answer checked against the generator's
  * ground truth (its own model of each day and its patch events), not against Patchboard's own numbers.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { compileReport, DEFAULT_POLICY, type QueryEngine, type ResultRow } from '@patchboard/core';
 import { DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
 import {
@@ -23,6 +25,7 @@ const DAY_MS = 86_400_000;
 const SECURITY = new Set(['Security', 'SecurityUpdates', 'CriticalUpdates']);
 let dir: string;
 let engine: QueryEngine;
+let engineOpen = true;
 let dates: string[];
 let events: TruthPatchEvent[];
 let lastTruth: TruthNode[];
@@ -56,7 +59,7 @@ beforeAll(async () => {
   }
 }, 240_000);
 afterAll(async () => {
-  await engine.close();
+  if (engineOpen) await engine.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -173,5 +176,75 @@ describe('thirty days of history against the ground truth', () => {
     const opened = rest.map((h) => h.opened);
     // Each later day opens a few percent of what the first day did.
     expect(Math.max(...opened)).toBeLessThan((first?.opened ?? 0) * 0.1);
+  });
+});
+
+describe('the history commands', () => {
+  const BIN = join(import.meta.dirname, '..', 'bin', 'patchboard.js');
+  const patchboard = async (...args: string[]) =>
+    (await promisify(execFile)(process.execPath, [BIN, '--db', join(dir, 'p.duckdb'), ...args])).stdout;
+
+  beforeAll(async () => {
+    // The CLI opens the database from another process: this one lets go of it first.
+    await engine.close();
+    engineOpen = false;
+  });
+
+  it('changes: the nodes whose status moved between two days, as the truth of each day says', async () => {
+    const [before, after] = await Promise.all([readTruth(dir, dates[20]), readTruth(dir, dates[29])]);
+    const earlier = new Map(before.nodes.map((n) => [nodeKey(n), n]));
+    const expected: string[] = [];
+    for (const node of after.nodes) {
+      const was = earlier.get(nodeKey(node));
+      if (!was) expected.push(`NEW_NODE ${node.nodeId}`);
+      else if (was.status !== node.status) {
+        const kind =
+          node.status === 'NON_COMPLIANT'
+            ? 'NEWLY_NON_COMPLIANT'
+            : was.status === 'NON_COMPLIANT' && node.status === 'COMPLIANT'
+              ? 'FIXED'
+              : 'STATUS_CHANGED';
+        expected.push(`${kind} ${node.nodeId}`);
+      }
+      if (was?.baselineId && node.baselineId && was.baselineId !== node.baselineId) {
+        expected.push(`BASELINE_CHANGED ${node.nodeId}`);
+      }
+    }
+    const later = new Set(after.nodes.map(nodeKey));
+    for (const node of before.nodes) if (!later.has(nodeKey(node))) expected.push(`GONE ${node.nodeId}`);
+    expect(expected.length).toBeGreaterThan(10);
+    const output = JSON.parse(
+      await patchboard('--format', 'json', 'changes', '--from', before.meta.at, '--to', after.meta.at),
+    ) as { rows: ResultRow[] };
+    expect(output.rows.map((r) => `${String(r.change)} ${String(r.node_id)}`).sort()).toEqual(
+      expected.sort(),
+    );
+  });
+
+  it('trend: one point per week, the last equal to that day’s truth', async () => {
+    const { meta, nodes } = await readTruth(dir, dates[29]);
+    const output = JSON.parse(
+      await patchboard('--format', 'json', 'trend', '--from', dates[0], '--to', meta.at, '--every', 'week'),
+    ) as { rows: ResultRow[] };
+    expect(output.rows).toHaveLength(5);
+    const active = nodes.filter((n) => n.status !== 'INACTIVE').length;
+    const compliant = nodes.filter((n) => n.status === 'COMPLIANT').length;
+    expect(output.rows.at(-1)).toMatchObject({
+      at: meta.at,
+      nodes: nodes.length,
+      compliance_pct: Math.round((1000 * compliant) / active) / 10,
+    });
+  });
+
+  it('cve: the command and the report agree, and a malformed id is refused', async () => {
+    const cve = events.find((e) => e.cveIds.length > 0)?.cveIds[0] ?? '';
+    const csv = await patchboard('--now', AT, '--format', 'csv', 'cve', cve.toLowerCase());
+    const expected = events.filter((e) => e.cveIds.includes(cve)).length;
+    expect(csv.trim().split('\r\n')).toHaveLength(expected + 1);
+    const refused = await patchboard('cve', 'CVE-20x').then(
+      () => '',
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(refused).toMatch(/"CVE-20x" is not a CVE id; expected the form CVE-2026-1234/);
   });
 });

@@ -16,3 +16,6 @@ export { UNTAGGED } from './reports/node-compliance.js';
 export { nodeDetailQueries } from './reports/node-detail.js';
 export { nodeFactsCte } from './reports/node-facts.js';
 export * from './changes.js';
+export { CVE_ID } from './reports/cve-evidence.js';
+export { FLEET_GROUPS } from './reports/fleet-summary.js';
+export { SECURITY_CLASSIFICATIONS } from './reports/item-runs.js';
