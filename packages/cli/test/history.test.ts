@@ -224,7 +224,17 @@ describe('the history commands', () => {
   it('trend: one point per week, the last equal to that day’s truth', async () => {
     const { meta, nodes } = await readTruth(dir, dates[29]);
     const output = JSON.parse(
-      await patchboard('--format', 'json', 'trend', '--from', dates[0], '--to', meta.at, '--every', 'week'),
+      await patchboard(
+        '--format',
+        'json',
+        'trend',
+        '--from',
+        dates[0] ?? '',
+        '--to',
+        meta.at,
+        '--every',
+        'week',
+      ),
     ) as { rows: ResultRow[] };
     expect(output.rows).toHaveLength(5);
     const active = nodes.filter((n) => n.status !== 'INACTIVE').length;

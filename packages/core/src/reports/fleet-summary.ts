@@ -21,7 +21,9 @@ export const fleetSummary = defineReport({
   title: 'Fleet summary',
   description:
     'Managed nodes by status and compliance % (compliant / active nodes); optionally grouped by account, region, platform, team, environment, baseline or patch group.',
-  params: z.object({ 'group-by': z.enum(FLEET_GROUPS).default('none') }).strict(),
+  params: z
+    .object({ 'group-by': z.enum(FLEET_GROUPS).default('none'), team: z.string().optional() })
+    .strict(),
   compile(params, context) {
     const groupBy = params['group-by'];
     const group = groupBy === 'none' ? undefined : sql.raw(GROUPS[groupBy]);
@@ -31,6 +33,7 @@ SELECT ${group ? sql`coalesce(${group}, ${groupBy === 'team' || groupBy === 'env
   count(*) FILTER (WHERE status = 'INACTIVE') AS inactive,
   ${STATUS_COUNTS}
 FROM node_facts
+${params.team ? sql`WHERE coalesce(team, ${UNTAGGED}) = ${params.team}` : sql``}
 ${group ? sql`GROUP BY 1 ORDER BY 1` : sql``}`;
   },
 });

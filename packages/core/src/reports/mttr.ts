@@ -23,6 +23,7 @@ export const meanTimeToRemediate = defineReport({
       from: isoInstant.optional(),
       to: isoInstant.optional(),
       classification: z.string().min(1).default('any'),
+      team: z.string().optional(),
     })
     .strict(),
   compile(params, context) {
@@ -33,6 +34,7 @@ export const meanTimeToRemediate = defineReport({
     ];
     if (params.from) filters.push(sql`r.remediated_at >= ${dialect.instant(params.from)}`);
     if (params.to) filters.push(sql`r.remediated_at < ${dialect.instant(params.to)}`);
+    if (params.team) filters.push(sql`coalesce(f.team, ${UNTAGGED}) = ${params.team}`);
     const groups = sql.raw(GROUPS[params.by].join(', '));
     const days = sql.raw('days');
     const round2 = (value: SqlFragment) => sql`round(${value}, 2)`;

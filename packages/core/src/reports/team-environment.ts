@@ -9,13 +9,13 @@ export const teamEnvironment = defineReport({
   title: 'Team x Environment',
   description:
     'The monthly report: active nodes per team and environment (from tags), by status, with compliance %.',
-  params: z.object({}).strict(),
-  compile(_params, context) {
+  params: z.object({ team: z.string().optional() }).strict(),
+  compile(params, context) {
     return sql`WITH ${nodeFactsCte(context)}
 SELECT coalesce(team, ${UNTAGGED}) AS team, coalesce(environment, ${UNTAGGED}) AS environment,
   count(*) AS nodes, ${STATUS_COUNTS}
 FROM node_facts
-WHERE status <> 'INACTIVE'
+WHERE status <> 'INACTIVE'${params.team ? sql` AND coalesce(team, ${UNTAGGED}) = ${params.team}` : sql``}
 GROUP BY 1, 2
 ORDER BY 1, 2`;
   },

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench:history`: what thirty days of history cost, next to one day's state measured in the same run.
+ *
+ *   BENCH_NODES=10000 (default)   fleet size
+ *   BENCH_DAYS=30 (default)       days generated and ingested, oldest first
+ *
+ * Target (issue: history): history for 30 days takes less than 3x the space of one day's state. Both sides are
+ * measured the same way: their tables copied into a fresh DuckDB file, checkpointed, and the file's size read.
+ * Figures are printed, never asserted.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INVENTORY_TYPES } from '@patchboard/core';
+import { ingest, openDatabase, type OpenedDatabase } from '@patchboard/engine-duckdb';
+import { generateFleet } from '@patchboard/generator';
+import { LocalFolderSource } from '../packages/cli/src/sources/local-folder.js';
+
+const NODES = Number(process.env.BENCH_NODES ?? 10_000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 30);
+const OUT = join(import.meta.dirname, 'out');
+const AT = '2026-10-31T00:00:00Z';
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** Copies the named tables into a new database file and returns its size after a checkpoint. */
+async function storedBytes(db: OpenedDatabase, tables: string[], file: string): Promise<number> {
+  await rm(file, { force: true });
+  await db.connection.run(`ATTACH '${file.replaceAll("'", "''")}' AS measure`);
+  for (const table of tables)
+    await db.connection.run(`CREATE TABLE measure.${table} AS SELECT * FROM ${table}`);
+  await db.connection.run(`CHECKPOINT measure`);
+  await db.connection.run(`DETACH measure`);
+  const bytes = statSync(file).size;
+  await rm(file, { force: true });
+  return bytes;
+}
+
+async function rowCount(db: OpenedDatabase, tables: string[]): Promise<number> {
+  let total = 0;
+  for (const table of tables) {
+    const reader = await db.connection.runAndReadAll(`SELECT count(*) FROM ${table}`);
+    total += Number(reader.getRowsJS()[0]?.[0] ?? 0);
+  }
+  return total;
+}
+
+const dir = join(OUT, `history-${NODES}x${DAYS}`);
+if (!existsSync(join(dir, 'days'))) {
+  const started = performance.now();
+  await generateFleet({ outDir: dir, nodes: NODES, accounts: 3, regions: 2, days: DAYS, seed: 42, at: AT });
+  console.log(
+    `generated ${NODES} nodes x ${DAYS} days in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+const dbPath = join(OUT, 'history.duckdb');
+await rm(dbPath, { force: true });
+const db = await openDatabase(dbPath);
+const current = INVENTORY_TYPES.map((t) => t.table);
+const history = current.map((t) => `${t}_history`);
+let firstDay = { bytes: 0, rows: 0 };
+let opened = 0;
+let closed = 0;
+let itemChanges = 0;
+const dates = (await import('node:fs')).readdirSync(join(dir, 'days')).sort();
+const started = performance.now();
+for (const [d, date] of dates.entries()) {
+  const summary = await ingest(db.connection, new LocalFolderSource(join(dir, 'days', date)));
+  if (d === 0) {
+    firstDay = {
+      bytes: await storedBytes(db, current, join(OUT, 'measure.duckdb')),
+      rows: summary.rowsStored,
+    };
+  } else {
+    opened += summary.historyOpened;
+    closed += summary.historyClosed;
+  }
+  if (d === dates.length - 1) itemChanges = summary.historyOpened;
+  process.stdout.write(`\r  ingested ${d + 1}/${dates.length} days`);
+}
+const ingestSeconds = (performance.now() - started) / 1000;
+const historyBytes = await storedBytes(db, history, join(OUT, 'measure.duckdb'));
+const historyRows = await rowCount(db, history);
+const lastState = await storedBytes(db, current, join(OUT, 'measure.duckdb'));
+const lastRows = await rowCount(db, current);
+console.log(
+  `\n${NODES} nodes, ${dates.length} daily snapshots ingested oldest first in ${ingestSeconds.toFixed(1)} s`,
+);
+console.log(`  one day's state (day 1):   ${mib(firstDay.bytes)}, ${firstDay.rows} rows`);
+console.log(`  one day's state (day ${dates.length}):  ${mib(lastState)}, ${lastRows} rows`);
+console.log(`  history of ${dates.length} days:     ${mib(historyBytes)}, ${historyRows} rows`);
+console.log(
+  `  ratio history / one day:   ${(historyBytes / firstDay.bytes).toFixed(2)}x (target < 3x); intervals opened after day 1: ${opened} (${((100 * opened) / Math.max(1, firstDay.rows) / Math.max(1, dates.length - 1)).toFixed(2)}% of day-1 rows per day), closed: ${closed}; last day opened ${itemChanges}`,
+);
+await db.connection.run('CHECKPOINT');
+console.log(`  whole database file (current + history + bookkeeping): ${mib(statSync(dbPath).size)}`);
