@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isPatchboardError } from '@patchboard/core';
+import { registerAuditPack } from './commands/audit-pack.js';
 import { registerChanges } from './commands/changes.js';
 import { registerCve } from './commands/cve.js';
 import { registerDemo } from './commands/demo.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
     registerCve,
     registerChanges,
     registerTrend,
+    registerAuditPack,
     registerDemo,
   ]) {
     register(program);

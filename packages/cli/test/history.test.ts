@@ -3,7 +3,8 @@
  * ground truth (its own model of each day and its patch events), not against Patchboard's own numbers.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -257,4 +258,80 @@ describe('the history commands', () => {
     );
     expect(refused).toMatch(/"CVE-20x" is not a CVE id; expected the form CVE-2026-1234/);
   });
+
+  it('audit-pack: the month in CSV, JSON, HTML and PDF, hashed, the same bytes when made again', async () => {
+    const { nodes } = await readTruth(dir, dates[29]);
+    const pack = join(dir, 'pack');
+    const again = join(dir, 'pack-again');
+    // Evaluated at the last snapshot's instant, so the month-to-date figure is that day's truth.
+    await patchboard('--now', AT, 'audit-pack', '--month', '2026-10', '--out', pack);
+    await patchboard('--now', AT, 'audit-pack', '--month', '2026-10', '--out', again, '--no-pdf');
+    const manifest = JSON.parse(await readFile(join(pack, 'manifest.json'), 'utf8')) as {
+      dataCutOff: string;
+      monthComplete: boolean;
+      policy: { staleAfterDays: number };
+      files: { path: string; sha256: string; bytes: number }[];
+    };
+    expect(manifest).toMatchObject({ dataCutOff: AT, monthComplete: false, policy: { staleAfterDays: 7 } });
+    expect((await readdir(pack)).sort()).toEqual(
+      [...manifest.files.map((f) => f.path), 'manifest.json'].sort(),
+    );
+    for (const file of manifest.files) {
+      const bytes = await readFile(join(pack, file.path));
+      expect(createHash('sha256').update(bytes).digest('hex'), file.path).toBe(file.sha256);
+      if (/\.(csv|json)$/.test(file.path)) {
+        expect(bytes.equals(await readFile(join(again, file.path))), file.path).toBe(true);
+      }
+    }
+    // The month's figure is the truth's.
+    const summary = (await readFile(join(pack, 'summary.csv'), 'utf8')).trim().split('\r\n');
+    const count = (status: string) => nodes.filter((n) => n.status === status).length;
+    expect(summary[1]?.split(',').slice(0, 3)).toEqual([
+      String(nodes.length),
+      String(nodes.length - count('INACTIVE')),
+      String(count('INACTIVE')),
+    ]);
+    // A spreadsheet opened on the CSV executes nothing: no cell starts a formula.
+    for (const file of manifest.files.filter((f) => f.path.endsWith('.csv'))) {
+      const text = await readFile(join(pack, file.path), 'utf8');
+      expect(text, file.path).not.toMatch(/(^|,|\r\n)"?[=+@]/);
+    }
+    // The seeds' monthly columns are in the document, and the PDF carries them too.
+    const html = await readFile(join(pack, 'report.html'), 'utf8');
+    for (const column of [
+      'instance',
+      'os',
+      'patch group',
+      'baseline',
+      'compliance type',
+      'status',
+      'missing count',
+      'severity',
+      'last operation time',
+    ]) {
+      expect(html, column).toMatch(new RegExp(`<th( class="n")?>${column}</th>`));
+    }
+    expect(html).not.toMatch(/<img|<script/i);
+    const text = (await promisify(execFile)('pdftotext', ['-layout', join(pack, 'report.pdf'), '-'])).stdout;
+    expect(text).toContain('Patch compliance audit pack — 2026-10');
+    expect(text).toContain('Per-instance status');
+    for (const word of ['instance', 'baseline', 'compliance', 'missing', 'severity', 'operation']) {
+      expect(text, word).toMatch(new RegExp(`\\b${word}\\b`));
+    }
+    // Artefacts to look at: the first two pages as images.
+    const artefacts = join(import.meta.dirname, '..', '..', '..', 'test-artifacts');
+    await mkdir(artefacts, { recursive: true });
+    await copyFile(join(pack, 'report.html'), join(artefacts, 'audit-pack.html'));
+    await promisify(execFile)('pdftoppm', [
+      '-png',
+      '-r',
+      '70',
+      '-f',
+      '1',
+      '-l',
+      '2',
+      join(pack, 'report.pdf'),
+      join(artefacts, 'audit-pack'),
+    ]);
+  }, 120_000);
 });
