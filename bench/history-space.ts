@@ -56,7 +56,8 @@ const dbPath = join(OUT, 'history.duckdb');
 await rm(dbPath, { force: true });
 const db = await openDatabase(dbPath);
 const current = INVENTORY_TYPES.map((t) => t.table);
-const history = current.map((t) => `${t}_history`);
+// Everything history keeps: the intervals, the scan log and the per-object observations.
+const history = [...current.map((t) => `${t}_history`), 'history_scans', 'history_observations'];
 let firstDay = { bytes: 0, rows: 0 };
 let opened = 0;
 let closed = 0;

@@ -10,6 +10,9 @@
  *   the source is closed at the newest `captureTime` of the whole ingest. Back-filling old snapshots in order
  *   therefore gives the same history as ingesting them live.
  * - `history_observations` remembers when each object was first and last observed, and when it vanished.
+ * - `history_scans` keeps every patch scan's end time seen (PatchSummary OperationEndTime). A scan changes only
+ *   volatile columns, so it opens no interval; but whether a node was STALE at an instant depends on its last
+ *   scan before it, so the as-of view of `aws_patchsummary` takes `operationendtime` from this log.
  * - Schema `history_at` has one view per inventory table showing the rows that held at the instant in the
  *   variable `patchboard_as_of`: with it first on the search path, every report runs "as of" that instant.
  */
@@ -20,25 +23,37 @@ export const AS_OF_SCHEMA = 'history_at';
 export const AS_OF_VARIABLE = 'patchboard_as_of';
 
 const historyTable = (type: InventoryTypeSpec) => `${type.table}_history`;
+/** The one volatile value reports need as of an instant: the last scan time. */
+const SCAN_LOG = { typeName: 'AWS:PatchSummary', column: 'operationendtime' } as const;
 const OBJECT_KEY = ['accountid', 'region', 'resourcetype', 'resourceid'] as const;
+const keyJoin = (left: string, right: string) =>
+  OBJECT_KEY.map((column) => `${left}.${column} = ${right}.${column}`).join(' AND ');
 
 export function historySchemaStatements(sqlType: (kind: string) => string): string[] {
   const statements = [
     `CREATE TABLE IF NOT EXISTS history_observations (type_name VARCHAR, accountid VARCHAR, region VARCHAR,
       resourcetype VARCHAR, resourceid VARCHAR, first_observed_at TIMESTAMPTZ, last_observed_at TIMESTAMPTZ,
       gone_at TIMESTAMPTZ)`,
+    `CREATE TABLE IF NOT EXISTS history_scans (accountid VARCHAR, region VARCHAR, resourcetype VARCHAR,
+      resourceid VARCHAR, scan_time TIMESTAMPTZ)`,
     `CREATE SCHEMA IF NOT EXISTS ${AS_OF_SCHEMA}`,
   ];
+  const asOf = `getvariable('${AS_OF_VARIABLE}')`;
   for (const type of INVENTORY_TYPES) {
     const columns = tableColumns(type);
+    const select = columns.map((c) =>
+      type.typeName === SCAN_LOG.typeName && c.name === SCAN_LOG.column
+        ? `coalesce((SELECT max(s.scan_time) FROM main.history_scans s WHERE ${keyJoin('s', 'h')}
+             AND s.scan_time <= ${asOf}), h.${c.name}) AS ${c.name}`
+        : `h.${c.name}`,
+    );
     statements.push(
       `CREATE TABLE IF NOT EXISTS ${historyTable(type)} (${columns
         .map((c) => `${c.name} ${sqlType(c.kind)}`)
         .join(', ')}, valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ, last_seen TIMESTAMPTZ)`,
-      `CREATE OR REPLACE VIEW ${AS_OF_SCHEMA}.${type.table} AS SELECT ${columns.map((c) => c.name).join(', ')}
-        FROM main.${historyTable(type)}
-        WHERE valid_from <= getvariable('${AS_OF_VARIABLE}')
-          AND (valid_to IS NULL OR valid_to > getvariable('${AS_OF_VARIABLE}'))`,
+      `CREATE OR REPLACE VIEW ${AS_OF_SCHEMA}.${type.table} AS SELECT ${select.join(', ')}
+        FROM main.${historyTable(type)} h
+        WHERE h.valid_from <= ${asOf} AND (h.valid_to IS NULL OR h.valid_to > ${asOf})`,
     );
   }
   return statements;
@@ -89,6 +104,7 @@ export async function recordHistory(
     opened += result.opened;
     closed += result.closed;
   }
+  await logScans(connection);
   await updateObservations(connection);
   const dataTime = await connection.runAndReadAll(
     `SELECT strftime(getvariable('patchboard_ingest_data_time'), '%Y-%m-%dT%H:%M:%SZ')`,
@@ -96,9 +112,6 @@ export async function recordHistory(
   await connection.run(`DROP TABLE touched_objects`);
   return { opened, closed, observedAt: (dataTime.getRowsJS()[0]?.[0] as string | null) ?? null };
 }
-
-const keyJoin = (left: string, right: string) =>
-  OBJECT_KEY.map((column) => `${left}.${column} = ${right}.${column}`).join(' AND ');
 
 async function changes(connection: DuckDBConnection, statement: string): Promise<number> {
   const result = await connection.run(statement);
@@ -148,6 +161,20 @@ async function recordTypeHistory(
      WHERE NOT EXISTS (SELECT 1 FROM ${history} h WHERE h.valid_to IS NULL AND ${sameState('h', 'c')})`,
   );
   return { opened, closed };
+}
+
+/** Adds the scan times of the touched objects that the log does not hold yet. */
+async function logScans(connection: DuckDBConnection): Promise<void> {
+  const type = INVENTORY_TYPES.find((t) => t.typeName === SCAN_LOG.typeName);
+  if (!type) return;
+  await connection.run(
+    `INSERT INTO history_scans
+     SELECT DISTINCT c.accountid, c.region, c.resourcetype, c.resourceid, c.${SCAN_LOG.column}
+     FROM ${type.table} c JOIN touched_objects o ON o.type_name = ? AND ${keyJoin('c', 'o')}
+     WHERE c.${SCAN_LOG.column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM history_scans s
+       WHERE ${keyJoin('s', 'c')} AND s.scan_time = c.${SCAN_LOG.column})`,
+    [SCAN_LOG.typeName],
+  );
 }
 
 async function updateObservations(connection: DuckDBConnection): Promise<void> {
