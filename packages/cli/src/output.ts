@@ -6,9 +6,12 @@ import { writeFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import Table from 'cli-table3';
 import type { QueryResult, ResultValue } from '@patchboard/core';
+import { renderHtmlDocument } from './render/document.js';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'html', 'pdf'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** The formats rendered as text here; `pdf` is printed from the `html` document (./print.ts). */
+export type TextFormat = Exclude<OutputFormat, 'pdf'>;
 
 export interface ReportOutput {
   readonly report: string;
@@ -72,9 +75,25 @@ function renderTable(result: QueryResult, colour: boolean): string {
   return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
 }
 
-export function renderReport(output: ReportOutput, format: OutputFormat, colour = false): string {
+/** A report as one self-contained HTML document: its title, when it was evaluated and with which parameters. */
+export function renderHtmlReport(output: ReportOutput): string {
+  const params = Object.entries(output.params).filter(([, value]) => value !== undefined);
+  return renderHtmlDocument({
+    title: output.title ?? output.report,
+    subtitle: `Patchboard report ${output.report}`,
+    facts: [
+      ['Evaluated at', output.generatedAt.replace('T', ' ').replace('Z', ' UTC')],
+      ...params.map(([key, value]) => [`Parameter ${key}`, String(value)] as const),
+    ],
+    sections: [{ heading: output.title ?? output.report, result: output.result }],
+  });
+}
+
+export function renderReport(output: ReportOutput, format: TextFormat, colour = false): string {
   const { result } = output;
   switch (format) {
+    case 'html':
+      return renderHtmlReport(output);
     case 'json':
       return `${JSON.stringify(
         {
@@ -99,7 +118,7 @@ export function renderReport(output: ReportOutput, format: OutputFormat, colour 
 }
 
 /** Writes to `--out` (whole file at once, created with 0644) or to standard output. */
-export async function emit(text: string, out: string | undefined): Promise<void> {
-  if (out) await writeFile(out, text);
-  else process.stdout.write(text);
+export async function emit(content: string | Uint8Array, out: string | undefined): Promise<void> {
+  if (out) await writeFile(out, content);
+  else process.stdout.write(content);
 }

@@ -2,9 +2,9 @@
  * The common end of every command that answers with rows: open the engine, run, render in the format asked
  * for, write to `--out` or standard output.
  */
-import type { QueryEngine, QueryResult } from '@patchboard/core';
+import { PatchboardError, type QueryEngine, type QueryResult } from '@patchboard/core';
 import { type CommandContext, evaluationTime, openQueryEngine } from './context.js';
-import { emit, renderReport } from './output.js';
+import { emit, renderHtmlReport, renderReport, type ReportOutput } from './output.js';
 
 /** Runs `work` with the database's query engine, closing it whatever happens. */
 export async function withQueryEngine<T>(
@@ -19,12 +19,35 @@ export async function withQueryEngine<T>(
   }
 }
 
+/** A PDF is bytes for a file or a pipe: written to a terminal it would be noise, so it is refused there. */
+export function checkPdfDestination(out: string | undefined, stdoutIsTerminal: boolean): void {
+  if (!out && stdoutIsTerminal) {
+    throw new PatchboardError(
+      'USAGE',
+      '--format pdf writes a binary file; give --out report.pdf (or pipe standard output to a file).',
+    );
+  }
+}
+
+/** Writes a document as HTML, or printed to PDF when that is the format asked for. */
+export async function printDocument(context: CommandContext, html: string, footer: string): Promise<void> {
+  if (context.format !== 'pdf') {
+    await emit(html, context.out);
+    return;
+  }
+  checkPdfDestination(context.out, Boolean(process.stdout.isTTY));
+  const { printPdf } = await import('./render/print-pdf.js');
+  await emit(await printPdf(html, footer), context.out);
+}
+
 export async function printResult(
   context: CommandContext,
   output: { report: string; title?: string; params: Record<string, unknown>; result: QueryResult },
 ): Promise<void> {
-  await emit(
-    renderReport({ ...output, generatedAt: evaluationTime(context) }, context.format, context.interactive),
-    context.out,
-  );
+  const full: ReportOutput = { ...output, generatedAt: evaluationTime(context) };
+  if (context.format === 'pdf' || context.format === 'html') {
+    await printDocument(context, renderHtmlReport(full), `Patchboard ${output.report}`);
+    return;
+  }
+  await emit(renderReport(full, context.format, context.interactive), context.out);
 }

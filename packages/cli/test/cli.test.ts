@@ -202,6 +202,45 @@ describe('patchboard on a hand-written bucket copy', () => {
     expect(stdout).not.toMatch(/,=HYPERLINK/);
   });
 
+  it('writes any report as self-contained HTML, the hostile name as text', async () => {
+    const { stdout } = await patchboard(
+      'report',
+      'node-compliance',
+      '--db',
+      db,
+      '--now',
+      NOW,
+      '--format',
+      'html',
+    );
+    expect(stdout).toContain('<title>Node compliance</title>');
+    expect(stdout).toContain('<td>&lt;img src=x onerror=alert(1)&gt;</td>');
+    expect(stdout).not.toMatch(/<img|<script/i);
+    expect(stdout).toContain('2026-10-31 00:00:00 UTC');
+  });
+
+  it('prints any report to PDF with Chromium', async () => {
+    const out = join(dir, 'team-environment.pdf');
+    const result = await patchboard(
+      'report',
+      'team-environment',
+      '--db',
+      db,
+      '--now',
+      NOW,
+      '--format',
+      'pdf',
+      '--out',
+      out,
+    );
+    expect(result.code).toBe(0);
+    const bytes = await readFile(out);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const { stdout: text } = await run('pdftotext', [out, '-']);
+    expect(text).toContain('Team x Environment');
+    expect(text).toContain('(untagged)');
+  });
+
   it('reports the broken line with its key and line number', async () => {
     const { stdout } = await patchboard('report', 'ingest-errors', '--db', db, '--format', 'json');
     const rows = (JSON.parse(stdout) as { rows: Record<string, unknown>[] }).rows;

@@ -207,13 +207,14 @@ async function writePack(
   out: string,
   files: { path: string; content: string | Uint8Array }[],
   manifest: (listed: WrittenPack['files']) => string,
+  replace: boolean,
 ): Promise<WrittenPack> {
   const target = resolve(out);
   const existing = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
   });
-  if (existing !== null && existing.length > 0) {
+  if (existing !== null && existing.length > 0 && !replace) {
     throw new PatchboardError(
       'USAGE',
       `--out ${out} already exists and is not empty; give a new folder, so that no earlier pack is mixed with this one.`,
@@ -241,7 +242,7 @@ async function writePack(
 export async function buildAuditPack(
   context: CommandContext,
   engine: QueryEngine,
-  options: { month: string; out: string; team?: string; pdf: boolean },
+  options: { month: string; out: string; team?: string; pdf: boolean; replace?: boolean },
 ): Promise<WrittenPack> {
   const window = monthWindow(options.month, context.now);
   const tables = await collectPack(engine, reportContext(context, engine), window, options.team);
@@ -279,6 +280,7 @@ export async function buildAuditPack(
         null,
         2,
       )}\n`,
+    options.replace === true,
   );
 }
 

@@ -8,6 +8,8 @@ import {
   type GlobalOptions,
 } from '../context.js';
 import { emit, renderReport } from '../output.js';
+import { printDocument } from '../print.js';
+import { renderHtmlDocument } from '../render/document.js';
 
 const SECTIONS = [
   ['tags', 'Tags'],
@@ -49,10 +51,21 @@ export function registerNode(program: Command): void {
           );
           return;
         }
-        const parts = [['node', `Node ${nodeId}`] as const, ...SECTIONS].map(([name, title]) => {
+        const titled = [['node', `Node ${nodeId}`] as const, ...SECTIONS];
+        if (context.format === 'html' || context.format === 'pdf') {
+          const html = renderHtmlDocument({
+            title: `Node ${nodeId}`,
+            facts: [['Evaluated at', generatedAt.replace('T', ' ').replace('Z', ' UTC')]],
+            sections: titled.map(([name, heading]) => ({ heading, result: sections[name]! })),
+          });
+          await printDocument(context, html, `Patchboard node ${nodeId}`);
+          return;
+        }
+        const format = context.format;
+        const parts = titled.map(([name, title]) => {
           const rendered = renderReport(
             { report: name, generatedAt, params: { node: nodeId }, result: sections[name]! },
-            context.format,
+            format,
             context.interactive,
           );
           return context.format === 'table' || context.format === 'md'

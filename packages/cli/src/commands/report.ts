@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
 import { compileReport } from '@patchboard/core';
-import {
-  evaluationTime,
-  openQueryEngine,
-  reportContext,
-  resolveContext,
-  type GlobalOptions,
-} from '../context.js';
-import { emit, renderReport } from '../output.js';
+import { reportContext, resolveContext, type GlobalOptions } from '../context.js';
+import { emit } from '../output.js';
+import { printResult, withQueryEngine } from '../print.js';
 import { keyValue } from './options.js';
 
 export function registerReport(program: Command): void {
@@ -24,8 +19,7 @@ export function registerReport(program: Command): void {
         command: Command,
       ) => {
         const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
-        const engine = await openQueryEngine(context);
-        try {
+        await withQueryEngine(context, async (engine) => {
           const compiled = compileReport(id, options.param, reportContext(context, engine));
           if (options.printSql) {
             await emit(
@@ -34,24 +28,13 @@ export function registerReport(program: Command): void {
             );
             return;
           }
-          const result = await engine.run(compiled.query);
-          await emit(
-            renderReport(
-              {
-                report: id,
-                title: compiled.report.title,
-                generatedAt: evaluationTime(context),
-                params: compiled.params,
-                result,
-              },
-              context.format,
-              context.interactive,
-            ),
-            context.out,
-          );
-        } finally {
-          await engine.close();
-        }
+          await printResult(context, {
+            report: id,
+            title: compiled.report.title,
+            params: compiled.params,
+            result: await engine.run(compiled.query),
+          });
+        });
       },
     );
 }

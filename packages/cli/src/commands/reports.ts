@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { REPORTS, reportParameterNames } from '@patchboard/core';
-import { evaluationTime, resolveContext, type GlobalOptions } from '../context.js';
-import { emit, renderReport } from '../output.js';
+import { resolveContext, type GlobalOptions } from '../context.js';
+import { printResult } from '../print.js';
 
 export function registerReports(program: Command): void {
   program
@@ -19,13 +19,6 @@ export function registerReports(program: Command): void {
         columns: ['id', 'title', 'description', 'params'].map((name) => ({ name, type: 'string' as const })),
         rows,
       };
-      await emit(
-        renderReport(
-          { report: 'reports', generatedAt: evaluationTime(context), params: {}, result },
-          context.format,
-          context.interactive,
-        ),
-        context.out,
-      );
+      await printResult(context, { report: 'reports', title: 'Report catalogue', params: {}, result });
     });
 }

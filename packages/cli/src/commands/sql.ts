@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { evaluationTime, openQueryEngine, resolveContext, type GlobalOptions } from '../context.js';
-import { emit, renderReport } from '../output.js';
+import { resolveContext, type GlobalOptions } from '../context.js';
+import { printResult, withQueryEngine } from '../print.js';
 
 export function registerSql(program: Command): void {
   program
@@ -12,19 +12,9 @@ export function registerSql(program: Command): void {
     .action(async (query: string, _options: unknown, command: Command) => {
       const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
       // The database is opened read-only: a query can read everything and change nothing.
-      const engine = await openQueryEngine(context);
-      try {
+      await withQueryEngine(context, async (engine) => {
         const result = await engine.run({ sql: query, parameters: [] });
-        await emit(
-          renderReport(
-            { report: 'sql', generatedAt: evaluationTime(context), params: { query }, result },
-            context.format,
-            context.interactive,
-          ),
-          context.out,
-        );
-      } finally {
-        await engine.close();
-      }
+        await printResult(context, { report: 'sql', params: { query }, result });
+      });
     });
 }
