@@ -1,11 +1,12 @@
 /**
  * The `patchboard` command line: global options, one module per command, and the one place where errors
- * become exit codes (0 ok, 1 failure, 2 usage) and one-line messages.
+ * become exit codes (0 ok, 1 failure, 2 usage, 3 threshold breached) and one-line messages.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isPatchboardError } from '@patchboard/core';
 import { registerAuditPack } from './commands/audit-pack.js';
 import { registerChanges } from './commands/changes.js';
+import { registerCheck } from './commands/check.js';
 import { registerCve } from './commands/cve.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
@@ -20,6 +21,8 @@ import { OUTPUT_FORMATS } from './output.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** `patchboard check`: a threshold was breached. */
+export const EXIT_THRESHOLD = 3;
 
 export function buildProgram(): Command {
   const program = new Command('patchboard')
@@ -46,6 +49,7 @@ export function buildProgram(): Command {
     registerChanges,
     registerTrend,
     registerAuditPack,
+    registerCheck,
     registerDemo,
   ]) {
     register(program);
@@ -65,6 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (isPatchboardError(error)) {
       process.stderr.write(`patchboard: ${error.message}\n`);
+      if (error.code === 'THRESHOLD') return EXIT_THRESHOLD;
       return error.code === 'USAGE' ? EXIT_USAGE : EXIT_FAILURE;
     }
     const message = error instanceof Error ? error.message : String(error);

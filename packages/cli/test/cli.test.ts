@@ -3,7 +3,7 @@
  * expected statuses are worked out in the comments below, not by Patchboard.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -239,6 +239,48 @@ describe('patchboard on a hand-written bucket copy', () => {
     const { stdout: text } = await run('pdftotext', [out, '-']);
     expect(text).toContain('Team x Environment');
     expect(text).toContain('(untagged)');
+  });
+
+  it('check: passes, or fails with exit code 3 naming what breached', async () => {
+    const config = join(dir, 'check.yaml');
+    const compliance = `  - name: fleet compliance
+    report: fleet-summary
+    column: compliance_pct
+    min: 20
+`;
+    await writeFile(config, `check:\n${compliance}`);
+    expect((await patchboard('check', '--db', db, '--config', config, '--now', NOW)).code).toBe(0);
+    await writeFile(
+      config,
+      `check:\n${compliance}  - name: no critical patch missing\n    report: missing-patches\n    params: { severity: CRITICAL }\n    maxRows: 0\n`,
+    );
+    const failed = await patchboard(
+      'check',
+      '--db',
+      db,
+      '--config',
+      config,
+      '--now',
+      NOW,
+      '--format',
+      'json',
+    );
+    expect(failed.code).toBe(3);
+    expect(failed.stderr).toContain('1 of 2 checks failed: no critical patch missing.');
+    const rows = (JSON.parse(failed.stdout) as { rows: Record<string, unknown>[] }).rows;
+    // n1 misses one critical patch; 1 of 5 active nodes is compliant: 20 %, exactly the floor.
+    expect(rows.map((r) => [r.result, r.rule, r.observed])).toEqual([
+      ['PASS', 'fleet compliance', 20],
+      ['FAIL', 'no critical patch missing', 1],
+    ]);
+    await writeFile(config, 'check: []\n');
+    const none = await patchboard('check', '--db', db, '--config', config);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('No check rules are configured');
+    await writeFile(config, 'check:\n  - report: no-such-report\n    maxRows: 0\n');
+    expect((await patchboard('check', '--db', db, '--config', config)).stderr).toMatch(
+      /check rule "no-such-report": There is no report "no-such-report"/,
+    );
   });
 
   it('reports the broken line with its key and line number', async () => {

@@ -42,11 +42,36 @@ export const policySchema = z
 
 export type Policy = z.infer<typeof policySchema>;
 
+/**
+ * One rule of `patchboard check`, over a catalogue report: `column` with `min`/`max` bounds every row's value
+ * (per team, if the report has a row per team); `maxRows` bounds how many rows there are.
+ */
+export const checkRuleSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    report: z.string().min(1),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    column: z.string().min(1).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    maxRows: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((rule) => rule.min !== undefined || rule.max !== undefined || rule.maxRows !== undefined, {
+    message: 'a rule needs min, max or maxRows',
+  })
+  .refine((rule) => (rule.min === undefined && rule.max === undefined) || rule.column !== undefined, {
+    message: 'min and max need the column they bound',
+  });
+export type CheckRule = z.infer<typeof checkRuleSchema>;
+
 export const configSchema = z
   .object({
     /** The DuckDB database file; `--db` wins over this. */
     database: z.string().min(1).optional(),
     policy: policySchema.default(policySchema.parse({})),
+    /** Thresholds for `patchboard check`, which exits with 3 when one is breached. */
+    check: z.array(checkRuleSchema).default([]),
   })
   .strict();
 

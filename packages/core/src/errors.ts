@@ -12,7 +12,9 @@ export type ErrorCode =
   /** Something named does not exist (report id, node id). */
   | 'NOT_FOUND'
   /** The query engine failed. */
-  | 'ENGINE';
+  | 'ENGINE'
+  /** A threshold of `patchboard check` was breached: the data is fine, the fleet is not. */
+  | 'THRESHOLD';
 
 export class PatchboardError extends Error {
   override readonly name = 'PatchboardError';

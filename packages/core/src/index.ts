@@ -19,3 +19,4 @@ export * from './changes.js';
 export { CVE_ID } from './reports/cve-evidence.js';
 export { FLEET_GROUPS } from './reports/fleet-summary.js';
 export { SECURITY_CLASSIFICATIONS } from './reports/item-runs.js';
+export * from './check.js';
