@@ -12,6 +12,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerNode } from './commands/node.js';
+import { registerNotify } from './commands/notify.js';
 import { registerReport } from './commands/report.js';
 import { registerReports } from './commands/reports.js';
 import { registerSql } from './commands/sql.js';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
     registerTrend,
     registerAuditPack,
     registerCheck,
+    registerNotify,
     registerDemo,
   ]) {
     register(program);

@@ -65,6 +65,45 @@ export const checkRuleSchema = z
   });
 export type CheckRule = z.infer<typeof checkRuleSchema>;
 
+/** Where `patchboard notify` delivers. Secrets (SMTP password, webhook URLs) are named, never written here. */
+export const notifySchema = z
+  .object({
+    smtp: z
+      .object({
+        /** The sender, e.g. `Patchboard <patchboard@example.com>`. */
+        from: z.string().min(3),
+        /** The environment variable holding `smtp://user:password@host:port` (or smtps://). */
+        urlEnv: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/)
+          .default('PATCHBOARD_SMTP_URL'),
+      })
+      .strict()
+      .optional(),
+    email: z
+      .object({
+        to: z.array(z.string().min(3)).min(1),
+        /** Recipients per team, for `--per-team`; a team not listed goes to `to`. */
+        teams: z.record(z.string(), z.array(z.string().min(3)).min(1)).default({}),
+      })
+      .strict()
+      .optional(),
+    webhooks: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            /** The environment variable holding the webhook URL (a Slack incoming webhook URL is a secret). */
+            urlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/),
+            format: z.enum(['slack', 'json']).default('json'),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+export type NotifyConfig = z.infer<typeof notifySchema>;
+
 export const configSchema = z
   .object({
     /** The DuckDB database file; `--db` wins over this. */
@@ -72,6 +111,7 @@ export const configSchema = z
     policy: policySchema.default(policySchema.parse({})),
     /** Thresholds for `patchboard check`, which exits with 3 when one is breached. */
     check: z.array(checkRuleSchema).default([]),
+    notify: notifySchema.default({ webhooks: [] }),
   })
   .strict();
 
