@@ -5,7 +5,9 @@
  * - `<table>_history` has the table's columns plus `valid_from`, `valid_to` (NULL while it holds) and
  *   `last_seen` (set when the interval closes: the last observation that still showed it). A row opens a new
  *   interval only when a non-volatile column changes (see `ColumnSpec.volatile`), so history grows with changes,
- *   not with fleet size x days. It is a set: identical rows of one object are kept once.
+ *   not with fleet size x days. It is a set: identical rows of one object are kept once. Run ids (ExecutionId,
+ *   SnapshotId) are not kept: they name the agent run that reported a row, differ at every run, and cost more
+ *   than all else in history; the interval keeps the run's times.
  * - Times come from the data: an object is observed at its newest `captureTime`; an object that vanished from
  *   the source is closed at the newest `captureTime` of the whole ingest. Back-filling old snapshots in order
  *   therefore gives the same history as ingesting them live.
@@ -23,6 +25,8 @@ export const AS_OF_SCHEMA = 'history_at';
 export const AS_OF_VARIABLE = 'patchboard_as_of';
 
 const historyTable = (type: InventoryTypeSpec) => `${type.table}_history`;
+/** Columns history leaves empty: see the run ids above. */
+const RUN_IDS = new Set(['executionid', 'snapshotid']);
 /** The one volatile value reports need as of an instant: the last scan time. */
 const SCAN_LOG = { typeName: 'AWS:PatchSummary', column: 'operationendtime' } as const;
 const OBJECT_KEY = ['accountid', 'region', 'resourcetype', 'resourceid'] as const;
@@ -153,7 +157,7 @@ async function recordTypeHistory(
   const opened = await changes(
     connection,
     `INSERT INTO ${history}
-     SELECT ${columns.map((c) => `c.${c.name}`).join(', ')}, o.observed_at, NULL, NULL
+     SELECT ${columns.map((c) => (RUN_IDS.has(c.name) && c.volatile ? 'NULL' : `c.${c.name}`)).join(', ')}, o.observed_at, NULL, NULL
      FROM (SELECT DISTINCT ON (${identity.join(', ')}) c.* FROM ${type.table} c
            JOIN touched_type t ON ${keyJoin('c', 't')}
            ORDER BY ${identity.join(', ')}, c.capturetime) c
