@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -206,6 +206,57 @@ describe('notify', () => {
     );
     expect(sent.stderr).not.toContain(HOOK_TOKEN);
     expect(posts).toHaveLength(2);
+  });
+
+  it('attaches an audit pack checked against its manifest, and refuses a changed one', async () => {
+    const pack = join(dir, 'pack');
+    expect(
+      (await patchboard({}, 'audit-pack', '--month', '2026-10', '--out', pack, '--no-pdf', ...common())).code,
+    ).toBe(0);
+    const sent = await patchboard(
+      env(),
+      'notify',
+      '--report',
+      'team-environment',
+      '--email',
+      '--audit-pack',
+      pack,
+      ...common(),
+    );
+    expect(sent.code, sent.stderr).toBe(0);
+    // The report's own CSV first, then the pack's document, tables and manifest.
+    expect(mails[0]?.attachments.map((a) => a.filename)[0]).toBe('team-environment.csv');
+    expect(
+      mails[0]?.attachments
+        .map((a) => a.filename)
+        .slice(1)
+        .sort(),
+    ).toEqual([
+      'baselines.csv',
+      'instances.csv',
+      'manifest.json',
+      'overdue-patches.csv',
+      'patch-evidence.csv',
+      'report.html',
+      'sla.csv',
+      'summary.csv',
+      'team-environment.csv',
+      'time-to-remediate.csv',
+    ]);
+    await appendFile(join(pack, 'summary.csv'), '9,9,9\r\n');
+    const refused = await patchboard(
+      env(),
+      'notify',
+      '--report',
+      'team-environment',
+      '--email',
+      '--audit-pack',
+      pack,
+      ...common(),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/summary\.csv does not match the SHA-256 in the pack's manifest/);
+    expect(mails).toHaveLength(1);
   });
 
   it('says which variable is missing', async () => {

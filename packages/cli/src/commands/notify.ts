@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { compileReport, PatchboardError, type QueryResult, UNTAGGED } from '@patchboard/core';
 import { evaluationTime, reportContext, resolveContext, type GlobalOptions } from '../context.js';
@@ -19,7 +20,39 @@ interface NotifyOptions {
   webhook: string[];
   perTeam?: boolean;
   attach: string[];
+  auditPack?: string;
   subject?: string;
+}
+
+/**
+ * An audit pack's files for attaching, each checked against the SHA-256 its manifest lists: evidence that was
+ * changed after it was written is not sent on as if it were the pack.
+ */
+async function auditPackFiles(dir: string): Promise<{ filename: string; content: Uint8Array }[]> {
+  let manifest: { files?: { path: string; sha256: string }[] };
+  try {
+    manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
+  } catch (error) {
+    throw new PatchboardError(
+      'IO',
+      `${dir} is not an audit pack: its manifest.json cannot be read (${(error as Error).message}). Give the folder \`patchboard audit-pack --out\` wrote.`,
+      { cause: error },
+    );
+  }
+  const files = [{ filename: 'manifest.json', content: await readFile(join(dir, 'manifest.json')) }];
+  for (const file of manifest.files ?? []) {
+    // The document, its PDF and the CSV tables; the JSON twins stay in the pack.
+    if (!/^(report\.(pdf|html)|[\w-]+\.csv)$/.test(file.path)) continue;
+    const content = await readFile(join(dir, file.path));
+    if (createHash('sha256').update(content).digest('hex') !== file.sha256) {
+      throw new PatchboardError(
+        'IO',
+        `${join(dir, file.path)} does not match the SHA-256 in the pack's manifest: it changed after the pack was written. Regenerate the pack.`,
+      );
+    }
+    files.push({ filename: file.path, content });
+  }
+  return files;
 }
 
 /** One message's worth: the whole report, or one team's rows of it. */
@@ -81,6 +114,10 @@ export function registerNotify(program: Command): void {
       (v, all: string[]) => [...all, v],
       [],
     )
+    .option(
+      '--audit-pack <dir>',
+      'attach an audit pack (PDF, HTML, CSV, manifest), checked against its manifest',
+    )
     .option('--subject <text>', 'e-mail subject (default: the report title, team and evaluation time)')
     .action(async (options: NotifyOptions, command: Command) => {
       const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
@@ -104,9 +141,12 @@ export function registerNotify(program: Command): void {
           '--email needs notify.smtp (from, urlEnv) and notify.email (to) in the config file.',
         );
       }
-      const attachments = await Promise.all(
-        options.attach.map(async (path) => ({ filename: basename(path), content: await readFile(path) })),
-      );
+      const attachments = [
+        ...(options.auditPack ? await auditPackFiles(options.auditPack) : []),
+        ...(await Promise.all(
+          options.attach.map(async (path) => ({ filename: basename(path), content: await readFile(path) })),
+        )),
+      ];
       const output = await withQueryEngine(context, async (engine) => {
         const compiled = compileReport(options.report, options.param, reportContext(context, engine));
         return {
