@@ -176,6 +176,22 @@ describe('reports against the ground truth', () => {
     );
   });
 
+  it('severity-summary: non-compliant items on active nodes, per severity and in total', async () => {
+    const rows = await report('severity-summary');
+    const sum = (column: string) => rows.reduce((total, r) => total + (r[column] as number), 0);
+    const on = truth.filter(active);
+    const total = (pick: (n: TruthNode) => number) => on.reduce((t, n) => t + pick(n), 0);
+    expect(sum('noncompliant_items')).toBe(
+      total((n) => n.missing + n.failed + n.pendingReboot + n.installedRejected),
+    );
+    expect(sum('missing')).toBe(total((n) => n.missing));
+    expect(sum('failed')).toBe(total((n) => n.failed));
+    const critical = rows.find((r) => r.severity === 'CRITICAL');
+    expect(critical?.noncompliant_items).toBe(total((n) => n.criticalNonCompliant));
+    expect(critical?.nodes).toBe(on.filter((n) => n.criticalNonCompliant > 0).length);
+    expect(rows.map((r) => r.severity)[0]).toBe('CRITICAL');
+  });
+
   it('agent-versions and applications: the SSM Agent on every active node', async () => {
     const expected = [
       ...countBy(truth.filter(active), (n) => `${n.agentVersion}\u0000${n.platformType}`),
@@ -203,6 +219,9 @@ describe('reports against the ground truth', () => {
 
   it('ingest-errors: none for a well-formed bucket despite BOMs, CRLF and key casing', async () => {
     expect(await report('ingest-errors')).toEqual([]);
+    const [run] = await report('ingest-runs');
+    expect(run).toMatchObject({ ingest_id: 1, errors: 0, objects_removed: 0 });
+    expect((run?.objects_read as number) + (run?.objects_skipped as number)).toBe(run?.objects_listed);
   });
 });
 

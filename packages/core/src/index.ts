@@ -20,3 +20,4 @@ export { CVE_ID } from './reports/cve-evidence.js';
 export { FLEET_GROUPS } from './reports/fleet-summary.js';
 export { SECURITY_CLASSIFICATIONS } from './reports/item-runs.js';
 export * from './check.js';
+export * from './trend.js';

@@ -13,24 +13,40 @@ export interface OpenedDatabase {
   readonly path: string;
 }
 
+/** How long a writer waits for readers (a dashboard taking its snapshot copy) to let go of the file. */
+const DEFAULT_LOCK_WAIT_MS = 30_000;
+const LOCK_RETRY_MS = 200;
+
+export function isLockConflict(error: unknown): boolean {
+  return /Could not set lock|Conflicting lock/i.test((error as Error).message);
+}
+
 export async function openDatabase(
   path: string,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; lockWaitMs?: number } = {},
 ): Promise<OpenedDatabase> {
-  let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(path, {
-      // Nothing is fetched from the network: the extensions Patchboard needs are built in.
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
-    });
-  } catch (error) {
-    throw new PatchboardError(
-      'IO',
-      `Cannot open the database ${path}: ${(error as Error).message}. Check the path, or whether another Patchboard process is writing to it.`,
-      { cause: error },
-    );
+  const waitUntil = Date.now() + (options.readOnly ? 0 : (options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
+  let instance: DuckDBInstance | undefined;
+  while (!instance) {
+    try {
+      instance = await DuckDBInstance.create(path, {
+        // Nothing is fetched from the network: the extensions Patchboard needs are built in.
+        autoinstall_known_extensions: 'false',
+        autoload_known_extensions: 'false',
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+      });
+    } catch (error) {
+      // A reader holds the file only for moments (the dashboard copies it), so a writer waits a little.
+      if (isLockConflict(error) && Date.now() < waitUntil) {
+        await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+        continue;
+      }
+      throw new PatchboardError(
+        'IO',
+        `Cannot open the database ${path}: ${(error as Error).message}. Check the path, or whether another Patchboard process is writing to it.`,
+        { cause: error },
+      );
+    }
   }
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);

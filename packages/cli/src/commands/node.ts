@@ -17,6 +17,7 @@ const SECTIONS = [
   ['otherCompliance', 'Other compliance (associations, custom)'],
   ['applications', 'Applications'],
   ['errors', 'Ingest errors for this node'],
+  ['history', 'Patch history: each time a patch was missing, and when it was fixed'],
 ] as const;
 
 export function registerNode(program: Command): void {

@@ -5,12 +5,14 @@ import { applications } from './applications.js';
 import { cveEvidence } from './cve-evidence.js';
 import { fleetSummary } from './fleet-summary.js';
 import { ingestErrors } from './ingest-errors.js';
+import { ingestRuns } from './ingest-runs.js';
 import { missingPatches } from './missing-patches.js';
 import { meanTimeToRemediate } from './mttr.js';
 import { nodeCompliance } from './node-compliance.js';
 import { overduePatches } from './overdue-patches.js';
 import { recipeQueries } from './recipe-queries.js';
 import type { ReportContext, ReportDefinition } from './report.js';
+import { severitySummary } from './severity-summary.js';
 import { slaBreaches } from './sla.js';
 import { teamEnvironment } from './team-environment.js';
 
@@ -19,6 +21,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   nodeCompliance,
   teamEnvironment,
   missingPatches,
+  severitySummary,
   overduePatches,
   slaBreaches,
   meanTimeToRemediate,
@@ -26,6 +29,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   agentVersions,
   applications,
   ingestErrors,
+  ingestRuns,
   ...recipeQueries,
 ];
 

@@ -3,6 +3,7 @@
  */
 import { sql, type SqlFragment } from '../sql.js';
 import { compileReport } from './catalogue.js';
+import { itemRunsCte } from './item-runs.js';
 import type { ReportContext } from './report.js';
 
 export interface NodeDetailQueries {
@@ -12,6 +13,8 @@ export interface NodeDetailQueries {
   readonly otherCompliance: SqlFragment;
   readonly applications: SqlFragment;
   readonly errors: SqlFragment;
+  /** Every non-compliant run of the node's patch items, newest first: when it began and when it was fixed. */
+  readonly history: SqlFragment;
 }
 
 export function nodeDetailQueries(nodeId: string, context: ReportContext): NodeDetailQueries {
@@ -29,5 +32,11 @@ FROM aws_complianceitem WHERE resourceid = ${nodeId} AND compliancetype <> 'Patc
 WHERE resourceid = ${nodeId} ORDER BY name, version`,
     errors: sql`SELECT object_key, line, reason FROM ingest_errors
 WHERE object_key LIKE ${`%/${nodeId.replace(/[\\%_]/g, '\\$&')}.json`} ESCAPE '\\' ORDER BY object_key, line`,
+    history: sql`WITH ${itemRunsCte(context)}
+SELECT id AS patch_id, title, severity, classification, run_start AS first_seen_noncompliant,
+  CASE WHEN remediated_at IS NOT NULL THEN 'REMEDIATED' WHEN open_now THEN state ELSE 'NO_LONGER_REPORTED' END AS outcome,
+  remediated_at, cve_ids
+FROM item_remediations WHERE resourceid = ${nodeId}
+ORDER BY run_start DESC, patch_id, title`,
   };
 }

@@ -1,0 +1,144 @@
+/**
+ * A long-running reader (the dashboard) that never blocks an ingest.
+ *
+ * DuckDB lets one process write a file or many processes read it, never both: a reader holding the file open
+ * would make every `patchboard ingest` fail for as long as it runs. So the reader works on a private copy. It
+ * takes the shared lock only for the moment of copying (an ingest that starts then waits for it, see
+ * `openDatabase`), and while an ingest holds the file it keeps answering from the copy it has. A committed
+ * ingest changes the file; the next refresh sees that and swaps in a fresh copy.
+ */
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PatchboardError, type QueryEngine } from '@patchboard/core';
+import { isLockConflict, openDatabase } from './database.js';
+import { DuckDbQueryEngine } from './query-engine.js';
+
+export interface Snapshot {
+  /** Changes whenever the database file does: a cache key for anything computed from this snapshot. */
+  readonly version: string;
+  /** When this copy was taken, epoch milliseconds. */
+  readonly takenAt: number;
+  readonly engine: QueryEngine;
+}
+
+interface Held {
+  readonly snapshot: Snapshot;
+  readonly folder: string;
+  users: number;
+  retired: boolean;
+}
+
+/** The file's identity as the file system sees it; a committed ingest always changes it. */
+async function fileVersion(path: string): Promise<string> {
+  const main = await stat(path);
+  const wal = await stat(`${path}.wal`).catch(() => undefined);
+  return [main.ino, main.size, main.mtimeMs, wal?.size ?? 0, wal?.mtimeMs ?? 0].join(':');
+}
+
+export class DatabaseSnapshots {
+  private current: Held | undefined;
+  private refreshing: Promise<void> | undefined;
+  private readonly held = new Set<Held>();
+
+  private constructor(private readonly path: string) {}
+
+  /** Takes the first copy; fails when the database cannot be read at all (missing, or written right now). */
+  static async open(path: string): Promise<DatabaseSnapshots> {
+    const snapshots = new DatabaseSnapshots(path);
+    await snapshots.refresh({ mustSucceed: true });
+    return snapshots;
+  }
+
+  /**
+   * Takes a new copy when the file has changed since the current one. While an ingest holds the file the
+   * current copy stays in use; the next refresh tries again. Concurrent calls share one refresh.
+   */
+  refresh(options: { mustSucceed?: boolean } = {}): Promise<void> {
+    this.refreshing ??= this.takeCopy(options.mustSucceed ?? false).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /**
+   * Runs `work` on the current snapshot. The snapshot stays open until `work` ends, even when a newer one
+   * replaces it meanwhile, so a request never sees its tables vanish.
+   */
+  async use<T>(work: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    const held = this.current;
+    if (!held) throw new PatchboardError('IO', `The database snapshot of ${this.path} is closed.`);
+    held.users += 1;
+    try {
+      return await work(held.snapshot);
+    } finally {
+      held.users -= 1;
+      if (held.retired && held.users === 0) await this.dispose(held);
+    }
+  }
+
+  get version(): string | undefined {
+    return this.current?.snapshot.version;
+  }
+
+  async close(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+    for (const held of [...this.held]) await this.dispose(held);
+    this.current = undefined;
+  }
+
+  private async takeCopy(mustSucceed: boolean): Promise<void> {
+    let version: string;
+    try {
+      version = await fileVersion(this.path);
+    } catch (error) {
+      throw new PatchboardError(
+        'NOT_FOUND',
+        `There is no database at ${this.path}. Run \`patchboard ingest <bucket-copy> --db ${this.path}\` first.`,
+        { cause: error },
+      );
+    }
+    if (version === this.current?.snapshot.version) return;
+    const folder = await mkdtemp(join(tmpdir(), 'patchboard-snapshot-'));
+    const copy = join(folder, 'snapshot.duckdb');
+    try {
+      // The shared lock keeps an ingest from starting while the bytes are copied.
+      const source = await openDatabase(this.path, { readOnly: true });
+      try {
+        version = await fileVersion(this.path);
+        await copyFile(this.path, copy);
+        await copyFile(`${this.path}.wal`, `${copy}.wal`).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+      } finally {
+        source.connection.closeSync();
+        source.instance.closeSync();
+      }
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      const lockedByIngest = error instanceof PatchboardError && isLockConflict(error.cause);
+      if (lockedByIngest && !mustSucceed) return;
+      throw error;
+    }
+    const engine = new DuckDbQueryEngine(await openDatabase(copy, { readOnly: true }));
+    const next: Held = {
+      snapshot: { version, takenAt: Date.now(), engine },
+      folder,
+      users: 0,
+      retired: false,
+    };
+    this.held.add(next);
+    const previous = this.current;
+    this.current = next;
+    if (previous) {
+      previous.retired = true;
+      if (previous.users === 0) await this.dispose(previous);
+    }
+  }
+
+  private async dispose(held: Held): Promise<void> {
+    if (!this.held.delete(held)) return;
+    await held.snapshot.engine.close();
+    await rm(held.folder, { recursive: true, force: true });
+  }
+}

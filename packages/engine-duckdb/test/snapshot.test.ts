@@ -1,0 +1,89 @@
+/**
+ * The dashboard's reader against a real ingest in another process: the ingest is never refused, the reader
+ * keeps answering from its copy meanwhile, and it shows the new data once the ingest has committed.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DatabaseSnapshots } from '../src/index.js';
+
+const CHILD = fileURLToPath(new URL('./fixtures/ingest-child.ts', import.meta.url));
+
+/** Runs an ingest of `nodes` tag files in a child process; resolves with its exit code. */
+function ingestInChild(path: string, nodes: number, captured: string, onLine = (_line: string) => {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(nodes), captured], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(onLine));
+  return new Promise<number | null>((resolve) => child.on('exit', resolve));
+}
+
+describe('database snapshots', () => {
+  let dir: string;
+  let path: string;
+  let snapshots: DatabaseSnapshots | undefined;
+  const tagRows = () =>
+    snapshots!.use(async ({ engine }) => {
+      const result = await engine.run({ sql: 'SELECT count(*) AS n FROM aws_tag', parameters: [] });
+      return result.rows[0]?.n;
+    });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patchboard-snapshot-test-'));
+    path = join(dir, 'p.duckdb');
+    expect(await ingestInChild(path, 200, '2026-10-01T02:00:00Z')).toBe(0);
+  });
+  afterEach(async () => {
+    await snapshots?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps answering during an ingest in another process and shows its data once committed', async () => {
+    snapshots = await DatabaseSnapshots.open(path);
+    const first = snapshots.version;
+    expect(await tagRows()).toBe(200);
+
+    let phase = 'before';
+    const answersWhileWriting: unknown[] = [];
+    const done = ingestInChild(path, 3000, '2026-10-02T02:00:00Z', (line) => (phase = line));
+    const deadline = Date.now() + 60_000;
+    let exit: number | null | undefined;
+    void done.then((code) => (exit = code));
+    // Ask while the child runs: refreshes are refused the file (it is being written) and must not fail.
+    while (exit === undefined && Date.now() < deadline) {
+      await snapshots.refresh();
+      const answer = await tagRows();
+      if (phase === 'opened') answersWhileWriting.push(answer);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(exit).toBe(0);
+    expect(answersWhileWriting.length).toBeGreaterThan(0);
+    expect(new Set(answersWhileWriting)).toEqual(new Set([200]));
+
+    await snapshots.refresh();
+    expect(snapshots.version).not.toBe(first);
+    expect(await tagRows()).toBe(3000);
+  });
+
+  it('lets a request finish on the copy it started with, then deletes that copy', async () => {
+    snapshots = await DatabaseSnapshots.open(path);
+    const copies = () =>
+      readdir(tmpdir()).then((names) => names.filter((n) => n.startsWith('patchboard-snapshot-')));
+    const before = await copies();
+    let release!: () => void;
+    const held = snapshots.use(async ({ engine }) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return (await engine.run({ sql: 'SELECT count(*) AS n FROM aws_tag', parameters: [] })).rows[0]?.n;
+    });
+    expect(await ingestInChild(path, 300, '2026-10-02T02:00:00Z')).toBe(0);
+    await snapshots.refresh();
+    expect(await tagRows()).toBe(300);
+    expect((await copies()).length).toBe(before.length + 1);
+    release();
+    expect(await held).toBe(200);
+    expect((await copies()).length).toBe(before.length);
+  });
+});
