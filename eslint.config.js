@@ -11,7 +11,7 @@ const restrict = (group) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tmp/**', 'bench/out/**', 'test-artifacts/**'] },
+  { ignores: ['**/node_modules/**', '.tmp/**', 'bench/out/**', 'test-artifacts/**', 'packages/dashboard/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -37,6 +37,15 @@ export default tseslint.config(
   {
     files: ['packages/engine-duckdb/src/**'],
     rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator']),
+  },
+  {
+    files: ['packages/dashboard/src/server/**'],
+    rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator', '@duckdb/*']),
+  },
+  {
+    // The browser client runs in a page: nothing of Node, nothing of ours but its own files.
+    files: ['packages/dashboard/src/client/**'],
+    rules: restrict(['node:*', '@patchboard/*', '@duckdb/*', 'hono', 'hono/*']),
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['packages/cli/bin/*.js'], languageOptions: { globals: { process: 'readonly' } } },

@@ -113,9 +113,11 @@ export async function openQueryEngine(context: CommandContext): Promise<QueryEng
   }
   const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
   const engine = new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
-  const asOf = context.asOf;
-  if (asOf === undefined) return engine;
-  // Every query of the command then reads history as of that instant, whichever command it is.
+  return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
+}
+
+/** The engine with every query reading history as of `asOf`, unless a query asks for another instant. */
+export function readingAsOf(engine: QueryEngine, asOf: number): QueryEngine {
   return {
     dialect: engine.dialect,
     run: (query, options) => engine.run(query, { asOf, ...options }),

@@ -15,6 +15,7 @@ import { registerNode } from './commands/node.js';
 import { registerNotify } from './commands/notify.js';
 import { registerReport } from './commands/report.js';
 import { registerReports } from './commands/reports.js';
+import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrend } from './commands/trend.js';
 import { OUTPUT_FORMATS } from './output.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
     registerAuditPack,
     registerCheck,
     registerNotify,
+    registerServe,
     registerDemo,
   ]) {
     register(program);

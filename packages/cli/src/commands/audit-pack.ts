@@ -7,7 +7,6 @@
  * interrupted run never leaves a half-written pack that looks complete.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -22,10 +21,8 @@ import {
 import { type CommandContext, reportContext, resolveContext, type GlobalOptions } from '../context.js';
 import { renderCsv } from '../output.js';
 import { withQueryEngine } from '../print.js';
+import { PACKAGE_VERSION } from '../version.js';
 
-const PACKAGE_VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
 
 /** One table of the pack: a catalogue report and the parameters the month and team give it. */
 export interface PackSection {

@@ -1,0 +1,115 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { formatInstant, PatchboardError } from '@patchboard/core';
+import { readingAsOf, resolveContext, type CommandContext, type GlobalOptions } from '../context.js';
+import { renderCsv, renderHtmlReport } from '../output.js';
+import { PACKAGE_VERSION } from '../version.js';
+
+const MINUTE_MS = 60_000;
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535, got ${value}`);
+  }
+  return parsed;
+}
+
+/** Resolves on Ctrl-C or a termination signal: the end of a foreground server. */
+function untilStopped(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(signal));
+  });
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Open the web dashboard on the database; it follows new ingests as they commit')
+    .option('--host <address>', 'address to listen on (another than loopback needs the token)', '127.0.0.1')
+    .option('--port <number>', 'port to listen on (0 picks a free one)', port, 8470)
+    .option('--no-token', 'no access token (allowed on a loopback address only)')
+    .action(async (options: { host: string; port: number; token: boolean }, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const context = await resolveContext(globals);
+      const { url, close } = await startDashboard(context, {
+        ...options,
+        fixedTime: Boolean(globals.now ?? globals.asOf),
+      });
+      process.stdout.write(`Patchboard dashboard on ${context.databasePath}: ${url}\n`);
+      process.stdout.write('Open that link once in a browser (the token in it works once). Ctrl-C stops.\n');
+      await untilStopped();
+      await close();
+    });
+}
+
+/** Starts the dashboard on the context's database; the caller prints the URL and closes it. */
+export async function startDashboard(
+  context: CommandContext,
+  options: { host: string; port: number; token: boolean; fixedTime: boolean },
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const [dashboard, { DatabaseSnapshots }] = await Promise.all([
+    import('@patchboard/dashboard'),
+    import('@patchboard/engine-duckdb'),
+  ]);
+  const loopback = dashboard.isLoopback(options.host);
+  if (!options.token && !loopback) {
+    throw new PatchboardError(
+      'USAGE',
+      `--no-token with --host ${options.host}: anyone who can reach that address would see the fleet. Drop --no-token (the printed link carries the token), or bind 127.0.0.1.`,
+    );
+  }
+  if (!loopback) {
+    process.stderr.write(
+      `patchboard: listening on ${options.host}, reachable from other machines: only the printed link (with its one-time token) gets in. Traffic is plain HTTP; put TLS in front for anything but a trusted network.\n`,
+    );
+  }
+  try {
+    await access(join(dashboard.CLIENT_DIRECTORY, 'index.html'));
+  } catch {
+    throw new PatchboardError(
+      'NOT_FOUND',
+      'The dashboard client is not built. Run `npm run build` (or `npm run demo`, which builds it), then `patchboard serve` again.',
+    );
+  }
+  const snapshots = await DatabaseSnapshots.open(context.databasePath);
+  const token = options.token ? dashboard.newToken() : undefined;
+  // A fixed evaluation time (--now, --as-of) stays fixed; otherwise the current minute, so answers can be
+  // reused within it.
+  const now = () => (options.fixedTime ? context.now : Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS);
+  const asOf = context.asOf;
+  const { printPdf } = await import('../render/print-pdf.js');
+  const app = dashboard.createDashboardApp({
+    data:
+      asOf === undefined
+        ? snapshots
+        : {
+            use: (work) => snapshots.use((s) => work({ ...s, engine: readingAsOf(s.engine, asOf) })),
+            refresh: () => snapshots.refresh(),
+          },
+    policy: context.config.policy,
+    token,
+    now,
+    version: PACKAGE_VERSION,
+    clientDirectory: dashboard.CLIENT_DIRECTORY,
+    // On loopback only the machine's own names are accepted (DNS rebinding); elsewhere the token guards.
+    allowedHosts: loopback ? ['127.0.0.1', 'localhost', '[::1]', options.host] : undefined,
+    exporters: {
+      csv: (document) => renderCsv(document.result),
+      pdf: (document) =>
+        printPdf(
+          renderHtmlReport(document),
+          `Patchboard ${document.report} ${formatInstant(now())}`,
+        ),
+    },
+  });
+  const running = await dashboard.listen(app, options.host, options.port);
+  return {
+    url: `${running.origin}/${token ? `?token=${token}` : ''}`,
+    close: async () => {
+      await running.close();
+      await snapshots.close();
+    },
+  };
+}

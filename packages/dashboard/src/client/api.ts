@@ -1,0 +1,93 @@
+/**
+ * Talking to the dashboard's API. Every view is a report document, the same JSON `patchboard --format json`
+ * prints; an error carries the server's message, which says what to do.
+ */
+import { createContext, useContext, useEffect, useState } from 'react';
+
+export type ColumnType =
+  'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'list' | 'other';
+export type Value = string | number | boolean | null | Value[];
+export type Row = Record<string, Value>;
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+export interface ReportDocument {
+  readonly report: string;
+  readonly title?: string;
+  readonly generatedAt: string;
+  readonly params: Record<string, unknown>;
+  readonly columns: Column[];
+  readonly rows: Row[];
+}
+export interface NodePage extends ReportDocument {
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+}
+export interface Meta {
+  readonly version: string;
+  readonly dataVersion: string;
+  readonly snapshotTakenAt: string;
+  readonly evaluatedAt: string;
+  readonly nodes: number;
+  readonly facets: Record<'account' | 'region' | 'team' | 'environment' | 'platform' | 'baseline', string[]>;
+}
+
+/** Changes when new data is committed, so every view asks again. */
+export const DataVersion = createContext('');
+
+/** `/api/reports/id?k=v…`, leaving out empty values. */
+export function apiPath(path: string, params: Record<string, string | number | undefined> = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const query = search.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+export function reportPath(id: string, params: Record<string, string | number | undefined> = {}): string {
+  return apiPath(`/api/reports/${encodeURIComponent(id)}`, params);
+}
+
+/** The same view as a download. */
+export function downloadPath(path: string, format: 'csv' | 'pdf'): string {
+  return `${path}${path.includes('?') ? '&' : '?'}format=${format}`;
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const response = await fetch(path, { signal, credentials: 'same-origin' });
+  const body = (await response.json().catch(() => undefined)) as
+    (T & { error?: { message?: string } }) | undefined;
+  if (!response.ok || body === undefined) {
+    throw new Error(body?.error?.message ?? `The server answered ${response.status} ${response.statusText}.`);
+  }
+  return body;
+}
+
+export interface Loaded<T> {
+  readonly data: T | undefined;
+  readonly error: string | undefined;
+  readonly loading: boolean;
+}
+
+/** Fetches `path` (nothing when null), again whenever it or the data version changes. */
+export function useApi<T>(path: string | null): Loaded<T> {
+  const version = useContext(DataVersion);
+  const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: true });
+  useEffect(() => {
+    if (path === null) return;
+    const abort = new AbortController();
+    setState((previous) => ({ ...previous, loading: true }));
+    getJson<T>(path, abort.signal).then(
+      (data) => setState({ data, error: undefined, loading: false }),
+      (error: unknown) => {
+        if (!abort.signal.aborted)
+          setState({ data: undefined, error: String((error as Error).message), loading: false });
+      },
+    );
+    return () => abort.abort();
+  }, [path, version]);
+  return state;
+}

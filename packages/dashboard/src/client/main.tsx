@@ -1,0 +1,129 @@
+import { StrictMode, type ReactNode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Link, Route, Switch, useRoute } from 'wouter';
+import { DataVersion, getJson, type Meta } from './api';
+import { formatTimestamp, type Zone, ZoneContext } from './format';
+import { Cve } from './pages/Cve';
+import { NodePage } from './pages/NodePage';
+import { Nodes } from './pages/Nodes';
+import { Overview } from './pages/Overview';
+import { Patches } from './pages/Patches';
+import { Quality } from './pages/Quality';
+import { Teams } from './pages/Teams';
+import { Trends } from './pages/Trends';
+import './styles.css';
+
+const PAGES = [
+  ['/', 'Overview'],
+  ['/nodes', 'Nodes'],
+  ['/patches', 'Patches'],
+  ['/cve', 'CVE'],
+  ['/teams', 'Teams'],
+  ['/trends', 'Trends'],
+  ['/quality', 'Data quality'],
+] as const;
+/** How often to ask whether an ingest has committed new data. */
+const META_POLL_MS = 5000;
+
+function NavLink(props: { href: string; label: string }): ReactNode {
+  const [active] = useRoute(props.href === '/' ? '/' : `${props.href}/*?`);
+  return (
+    <Link href={props.href} className={active ? 'active' : undefined}>
+      {props.label}
+    </Link>
+  );
+}
+
+function App(): ReactNode {
+  const [meta, setMeta] = useState<Meta>();
+  const [problem, setProblem] = useState<string>();
+  const [zone, setZone] = useState<Zone>(() =>
+    localStorage.getItem('patchboard-zone') === 'local' ? 'local' : 'UTC',
+  );
+  useEffect(() => {
+    let stopped = false;
+    const poll = () =>
+      getJson<Meta>('/api/meta').then(
+        (next) => {
+          if (stopped) return;
+          setProblem(undefined);
+          setMeta((previous) =>
+            previous?.dataVersion === next.dataVersion && previous.evaluatedAt === next.evaluatedAt
+              ? previous
+              : next,
+          );
+        },
+        (error: unknown) => !stopped && setProblem(String((error as Error).message)),
+      );
+    void poll();
+    const timer = setInterval(() => void poll(), META_POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, []);
+  const chooseZone = (next: Zone) => {
+    localStorage.setItem('patchboard-zone', next);
+    setZone(next);
+  };
+  return (
+    <ZoneContext.Provider value={{ zone, setZone: chooseZone }}>
+      <DataVersion.Provider value={meta ? `${meta.dataVersion}|${meta.evaluatedAt}` : ''}>
+        <header className="top">
+          <h1>Patchboard</h1>
+          <nav>
+            {PAGES.map(([href, label]) => (
+              <NavLink key={href} href={href} label={label} />
+            ))}
+          </nav>
+          <label className="zone">
+            Times in{' '}
+            <select value={zone} onChange={(event) => chooseZone(event.target.value as Zone)}>
+              <option value="UTC">UTC</option>
+              <option value="local">this browser&apos;s zone</option>
+            </select>
+          </label>
+        </header>
+        {problem ? (
+          <p className="error" role="alert">
+            {problem}
+          </p>
+        ) : null}
+        <main>
+          <Switch>
+            <Route path="/" component={Overview} />
+            <Route path="/nodes">{() => <Nodes meta={meta} />}</Route>
+            <Route path="/nodes/:account/:region/:node">
+              {(params) => <NodePage account={params.account} region={params.region} node={params.node} />}
+            </Route>
+            <Route path="/patches" component={Patches} />
+            <Route path="/cve" component={Cve} />
+            <Route path="/teams" component={Teams} />
+            <Route path="/trends">{() => <Trends meta={meta} />}</Route>
+            <Route path="/quality" component={Quality} />
+            <Route>
+              <p className="empty">
+                No such page. <Link href="/">Back to the overview</Link>.
+              </p>
+            </Route>
+          </Switch>
+        </main>
+        <footer>
+          {meta ? (
+            <span data-testid="evaluated-at">
+              Evaluated at {formatTimestamp(meta.evaluatedAt, zone)} · data copied{' '}
+              {formatTimestamp(meta.snapshotTakenAt, zone)} · {meta.nodes.toLocaleString('en-US')} nodes ·
+              Patchboard {meta.version}
+            </span>
+          ) : null}
+        </footer>
+      </DataVersion.Provider>
+    </ZoneContext.Provider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,138 @@
+import type { ReactNode } from 'react';
+import { Link } from 'wouter';
+import { reportPath, type ReportDocument, type Row, useApi } from '../api';
+import { Chart } from '../components/Chart';
+import { Downloads } from '../components/Downloads';
+import { Panel } from '../components/Panel';
+import { useFormat } from '../format';
+
+const STATUSES = ['compliant', 'non_compliant', 'stale', 'not_scanned', 'inactive'] as const;
+const GROUPS = [
+  ['account', 'account_id', 'By account'],
+  ['region', 'region', 'By Region'],
+  ['team', 'team', 'By team'],
+  ['environment', 'environment', 'By environment'],
+  ['platform', 'platform', 'By platform'],
+  ['baseline', 'baseline_id', 'By baseline'],
+] as const;
+
+function StatusBars(props: { rows: Row[]; column: string; testId: string }): ReactNode {
+  return (
+    <Chart
+      kind="bar"
+      horizontal
+      stacked
+      testId={props.testId}
+      categories={props.rows.map((r) => String(r[props.column] ?? ''))}
+      series={STATUSES.map((status) => ({
+        name: status,
+        data: props.rows.map((r) => Number(r[status] ?? 0)),
+      }))}
+    />
+  );
+}
+
+function GroupPanel(props: { group: string; column: string; title: string }): ReactNode {
+  const path = reportPath('fleet-summary', { 'group-by': props.group });
+  const loaded = useApi<ReportDocument>(path);
+  return (
+    <Panel
+      title={props.title}
+      loaded={loaded}
+      actions={<Downloads path={path} />}
+      testId={`group-${props.group}`}
+    >
+      {(document) => (
+        <StatusBars rows={document.rows} column={props.column} testId={`chart-${props.group}`} />
+      )}
+    </Panel>
+  );
+}
+
+export function Overview(): ReactNode {
+  const format = useFormat();
+  const summaryPath = reportPath('fleet-summary');
+  const summary = useApi<ReportDocument>(summaryPath);
+  const severityPath = reportPath('severity-summary');
+  const severity = useApi<ReportDocument>(severityPath);
+  const ingests = useApi<ReportDocument>(reportPath('ingest-runs', { limit: 1 }));
+  return (
+    <>
+      <Panel title="Fleet" loaded={summary} actions={<Downloads path={summaryPath} />} testId="fleet">
+        {(document) => {
+          const row = document.rows[0] ?? {};
+          const kpis: [string, string, string | undefined][] = [
+            ['compliance_pct', 'Compliance', `${format(row.compliance_pct)} %`],
+            ['nodes', 'Nodes', undefined],
+            ['active', 'Active', undefined],
+            ['compliant', 'Compliant', '/nodes?status=COMPLIANT'],
+            ['non_compliant', 'Non-compliant', '/nodes?status=NON_COMPLIANT'],
+            ['stale', 'Stale scan', '/nodes?status=STALE'],
+            ['not_scanned', 'Never scanned', '/nodes?status=NOT_SCANNED'],
+            ['inactive', 'Inactive', '/nodes?status=INACTIVE'],
+          ];
+          return (
+            <div className="kpis">
+              {kpis.map(([key, label, extra]) => {
+                const value = key === 'compliance_pct' ? extra : format(row[key]);
+                const body = (
+                  <>
+                    <strong data-testid={`kpi-${key}`}>{value}</strong>
+                    <span>{label}</span>
+                  </>
+                );
+                return (
+                  <div className="kpi" key={key}>
+                    {extra && key !== 'compliance_pct' ? <Link href={extra}>{body}</Link> : body}
+                  </div>
+                );
+              })}
+            </div>
+          );
+        }}
+      </Panel>
+      <div className="grid">
+        <Panel
+          title="What is missing, by severity"
+          loaded={severity}
+          actions={<Downloads path={severityPath} />}
+        >
+          {(document) => (
+            <Chart
+              kind="bar"
+              horizontal
+              testId="chart-severity"
+              categories={document.rows.map((r) => String(r.severity))}
+              series={[
+                { name: 'non-compliant items', data: document.rows.map((r) => Number(r.noncompliant_items)) },
+              ]}
+            />
+          )}
+        </Panel>
+        <Panel title="Freshness" loaded={ingests} testId="freshness">
+          {(document) => {
+            const last = document.rows[0];
+            if (!last) return <p className="empty">Nothing ingested yet.</p>;
+            return (
+              <dl className="facts">
+                <dt>Data cut-off (newest record)</dt>
+                <dd>{format(last.data_time, 'timestamp')}</dd>
+                <dt>Last ingest finished</dt>
+                <dd>{format(last.finished_at, 'timestamp')}</dd>
+                <dt>Source</dt>
+                <dd>{format(last.source)}</dd>
+                <dt>Lines refused</dt>
+                <dd>
+                  <Link href="/quality">{format(last.errors)}</Link>
+                </dd>
+              </dl>
+            );
+          }}
+        </Panel>
+        {GROUPS.map(([group, column, title]) => (
+          <GroupPanel key={group} group={group} column={column} title={title} />
+        ))}
+      </div>
+    </>
+  );
+}

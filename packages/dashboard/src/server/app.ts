@@ -1,0 +1,345 @@
+/**
+ * The dashboard's HTTP side. The API names reports from the catalogue and passes parameters the report's own
+ * zod schema validates; it never takes SQL. Every answer is the JSON the CLI prints with `--format json`, or
+ * the CLI's CSV and PDF of it for downloads.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { z } from 'zod';
+import {
+  compileReport,
+  formatInstant,
+  isPatchboardError,
+  nodeDetailQueries,
+  parseIsoInstant,
+  PatchboardError,
+  type QueryResult,
+  REPORTS,
+  reportParameterNames,
+  runTrend,
+  TREND_GROUPS,
+  type ReportContext,
+} from '@patchboard/core';
+import { accessControl, hostCheck } from './access.js';
+import { AnswerCache } from './cache.js';
+import { nodeFacets, nodeQuerySchema, pageNodes } from './nodes.js';
+import type { DashboardOptions, DataSnapshot, ReportDocument } from './options.js';
+
+/** A PDF of more rows than this would be thousands of pages: the CSV is the way to take them. */
+const PDF_MAX_ROWS = 5000;
+/** How often a request may trigger a look for newly committed data. */
+const REFRESH_EVERY_MS = 1000;
+
+const formatSchema = z.enum(['json', 'csv', 'pdf']).default('json');
+
+/** The query string as single values; a repeated key is a mistake worth saying, not silently dropping. */
+function queryParameters(c: Context, reserved: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, values] of Object.entries(c.req.queries())) {
+    if (reserved.includes(key)) continue;
+    if (values.length > 1) {
+      throw new PatchboardError('USAGE', `Parameter ${key} was given ${values.length} times; give it once.`);
+    }
+    // An empty form field means "no filter".
+    if (values[0] !== undefined && values[0] !== '') params[key] = values[0];
+  }
+  return params;
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new PatchboardError('USAGE', `${what}: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`);
+  }
+  return parsed.data;
+}
+
+function instantParam(name: string, value: string | undefined, endOfDay: boolean): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${endOfDay ? '23:59:59' : '00:00:00'}Z` : value;
+  const parsed = parseIsoInstant(iso);
+  if (parsed === undefined) {
+    throw new PatchboardError(
+      'USAGE',
+      `${name} ${JSON.stringify(value)} is neither a date (2026-10-31) nor an ISO-8601 time (2026-10-31T23:59:59Z).`,
+    );
+  }
+  return parsed;
+}
+
+const HTTP_STATUS = {
+  USAGE: 400,
+  CONFIG: 500,
+  IO: 503,
+  NOT_FOUND: 404,
+  ENGINE: 500,
+  THRESHOLD: 500,
+} as const;
+
+export function createDashboardApp(options: DashboardOptions): Hono {
+  const { data, exporters } = options;
+  const app = new Hono();
+  const answers = new AnswerCache<ReportDocument>(500);
+  const nodeLists = new AnswerCache<QueryResult>(2);
+  let lastRefresh = 0;
+
+  app.use(hostCheck(options.allowedHosts));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+    }),
+  );
+  app.use(accessControl(options.token));
+  app.use('/api/*', async (c, next) => {
+    // Look for a committed ingest at most once a second; this request still answers from the current data.
+    if (Date.now() - lastRefresh > REFRESH_EVERY_MS) {
+      lastRefresh = Date.now();
+      data.refresh().catch((error: unknown) => console.error(`Refreshing the data failed: ${String(error)}`));
+    }
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  const context = (snapshot: DataSnapshot, now: number): ReportContext => ({
+    policy: options.policy,
+    now,
+    dialect: snapshot.engine.dialect,
+  });
+
+  /** Answers once per (data version, evaluation time, request); repeated views cost nothing. */
+  const answer = (
+    c: Context,
+    compute: (snapshot: DataSnapshot, now: number) => Promise<ReportDocument>,
+  ): Promise<ReportDocument> =>
+    data.use((snapshot) => {
+      const now = options.now();
+      const url = new URL(c.req.url);
+      url.searchParams.delete('format');
+      url.searchParams.sort();
+      return answers.get(`${snapshot.version}|${now}|${url.pathname}?${url.search}`, () =>
+        compute(snapshot, now),
+      );
+    });
+
+  const respond = async (c: Context, document: ReportDocument): Promise<Response> => {
+    const format = parseOrThrow(formatSchema, c.req.query('format'), 'format');
+    const name = `${document.report}-${document.generatedAt.slice(0, 10)}`;
+    switch (format) {
+      case 'json':
+        return c.json({
+          report: document.report,
+          title: document.title,
+          generatedAt: document.generatedAt,
+          params: document.params,
+          columns: document.result.columns,
+          rows: document.result.rows,
+        });
+      case 'csv':
+        c.header('Content-Disposition', `attachment; filename="${name}.csv"`);
+        return c.body(exporters.csv(document), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+      case 'pdf': {
+        if (document.result.rows.length > PDF_MAX_ROWS) {
+          throw new PatchboardError(
+            'USAGE',
+            `This view has ${document.result.rows.length} rows; a PDF takes at most ${PDF_MAX_ROWS}. Narrow the filters or download the CSV.`,
+          );
+        }
+        c.header('Content-Disposition', `attachment; filename="${name}.pdf"`);
+        const pdf = await exporters.pdf(document);
+        return c.body(pdf.slice().buffer, 200, { 'Content-Type': 'application/pdf' });
+      }
+    }
+  };
+
+  /** The whole node table for a snapshot, computed once and then filtered in memory. */
+  const nodeList = (snapshot: DataSnapshot, now: number, asOf: number | undefined) =>
+    nodeLists.get(`${snapshot.version}|${now}|${asOf ?? ''}`, async () => {
+      const at = asOf ?? now;
+      const compiled = compileReport('node-compliance', {}, context(snapshot, at));
+      return snapshot.engine.run(compiled.query, asOf === undefined ? {} : { asOf });
+    });
+
+  app.get('/api/meta', async (c) =>
+    data.use(async (snapshot) => {
+      const now = options.now();
+      const nodes = await nodeList(snapshot, now, undefined);
+      return c.json({
+        version: options.version,
+        dataVersion: snapshot.version,
+        snapshotTakenAt: formatInstant(snapshot.takenAt),
+        evaluatedAt: formatInstant(now),
+        policy: options.policy,
+        nodes: nodes.rows.length,
+        facets: nodeFacets(nodes),
+        reports: REPORTS.map((report) => ({
+          id: report.id,
+          title: report.title,
+          description: report.description,
+          params: reportParameterNames(report),
+        })),
+      });
+    }),
+  );
+
+  app.get('/api/nodes', async (c) => {
+    const raw = queryParameters(c, ['format', 'asOf']);
+    const query = parseOrThrow(nodeQuerySchema, raw, 'Node filters');
+    const asOf = instantParam('asOf', c.req.query('asOf'), true);
+    const format = parseOrThrow(formatSchema, c.req.query('format'), 'format');
+    const document = await data.use(async (snapshot) => {
+      const now = asOf ?? options.now();
+      const nodes = await nodeList(snapshot, options.now(), asOf);
+      // A download takes every matching row; the page on screen takes one page.
+      const page = pageNodes(
+        nodes,
+        format === 'json' ? query : { ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER },
+      );
+      return {
+        report: 'node-compliance',
+        title: 'Nodes',
+        generatedAt: formatInstant(now),
+        params: { ...raw, ...(asOf === undefined ? {} : { asOf: formatInstant(asOf) }) },
+        result: page.result,
+        total: page.total,
+      };
+    });
+    if (format !== 'json') return respond(c, document);
+    return c.json({
+      report: document.report,
+      title: document.title,
+      generatedAt: document.generatedAt,
+      params: document.params,
+      total: document.total,
+      offset: query.offset,
+      limit: query.limit,
+      columns: document.result.columns,
+      rows: document.result.rows,
+    });
+  });
+
+  app.get('/api/nodes/:account/:region/:node', async (c) => {
+    const { account, region, node } = c.req.param();
+    return data.use(async (snapshot) => {
+      const now = options.now();
+      const queries = nodeDetailQueries(node, context(snapshot, now));
+      const compliance = await snapshot.engine.run(queries.compliance);
+      const row = compliance.rows.find((r) => r.account_id === account && r.region === region);
+      if (!row) {
+        throw new PatchboardError(
+          'NOT_FOUND',
+          `There is no node ${node} in account ${account}, Region ${region}. The Nodes page lists them.`,
+        );
+      }
+      const sections = ['tags', 'patches', 'otherCompliance', 'applications', 'errors', 'history'] as const;
+      const body: Record<string, QueryResult> = {};
+      for (const name of sections) body[name] = await snapshot.engine.run(queries[name].compile());
+      return c.json({
+        report: 'node',
+        generatedAt: formatInstant(now),
+        params: { account, region, node },
+        node: row,
+        columns: compliance.columns,
+        ...Object.fromEntries(sections.map((name) => [name, body[name]])),
+      });
+    });
+  });
+
+  const trendSchema = z
+    .object({
+      from: z.string().min(1),
+      to: z.string().optional(),
+      every: z.enum(['day', 'week']).default('day'),
+      by: z.enum(TREND_GROUPS).default('none'),
+    })
+    .strict();
+
+  app.get('/api/trend', async (c) => {
+    const params = parseOrThrow(trendSchema, queryParameters(c, ['format']), 'Trend');
+    const document = await answer(c, async (snapshot, now) => {
+      const from = instantParam('from', params.from, false)!;
+      const to = instantParam('to', params.to, true) ?? now;
+      const request = { from, to: Math.min(to, now), every: params.every, by: params.by };
+      return {
+        report: 'trend',
+        title: 'Compliance trend',
+        generatedAt: formatInstant(now),
+        params: {
+          from: formatInstant(from),
+          to: formatInstant(request.to),
+          every: params.every,
+          by: params.by,
+        },
+        result: await runTrend(snapshot.engine, request, context(snapshot, now)),
+      };
+    });
+    return respond(c, document);
+  });
+
+  app.get('/api/reports/:id', async (c) => {
+    const id = c.req.param('id');
+    const raw = queryParameters(c, ['format', 'asOf']);
+    const asOf = instantParam('asOf', c.req.query('asOf'), true);
+    const document = await answer(c, async (snapshot, now) => {
+      const at = asOf ?? now;
+      const compiled = compileReport(id, raw, context(snapshot, at));
+      const result = await snapshot.engine.run(compiled.query, asOf === undefined ? {} : { asOf });
+      return {
+        report: id,
+        title: compiled.report.title,
+        generatedAt: formatInstant(at),
+        params: compiled.params,
+        result,
+      };
+    });
+    return respond(c, document);
+  });
+
+  app.all('/api/*', (c) =>
+    c.json({ error: { code: 'NOT_FOUND', message: `There is no API ${c.req.path}.` } }, 404),
+  );
+
+  const client = options.clientDirectory;
+  if (client) {
+    app.use('/assets/*', serveStatic({ root: client }));
+    let indexHtml: Promise<string> | undefined;
+    // Every other path is a page of the client, which routes it itself.
+    app.get('*', async (c) => {
+      indexHtml ??= readFile(join(client, 'index.html'), 'utf8');
+      try {
+        return c.html(await indexHtml);
+      } catch {
+        indexHtml = undefined;
+        return c.text(
+          'The dashboard client is not built. Run `npm run build` in the project, then restart `patchboard serve`.',
+          503,
+        );
+      }
+    });
+  }
+
+  app.onError((error, c) => {
+    if (isPatchboardError(error)) {
+      return c.json({ error: { code: error.code, message: error.message } }, HTTP_STATUS[error.code]);
+    }
+    console.error(error);
+    return c.json(
+      { error: { code: 'INTERNAL', message: 'The dashboard failed to answer; the server log says why.' } },
+      500,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,133 @@
+/**
+ * The Nodes table: the `node-compliance` report, read once per snapshot and then filtered, sorted and paged in
+ * memory. At 100,000 nodes a filter or a page is a few milliseconds this way, where re-running the report's SQL
+ * for every keystroke would cost the database work for the whole fleet each time.
+ */
+import { z } from 'zod';
+import { NODE_STATUSES, type QueryResult, type ResultRow, SEVERITIES } from '@patchboard/core';
+
+/** Columns the table may be sorted by: a closed list, so a query string cannot name anything else. */
+export const NODE_SORT_COLUMNS = [
+  'account_id',
+  'region',
+  'node_id',
+  'name',
+  'platform',
+  'team',
+  'environment',
+  'baseline_id',
+  'status',
+  'missing_count',
+  'failed_count',
+  'critical_noncompliant_count',
+  'highest_severity',
+  'last_scan_time',
+] as const;
+
+/** Filters that match a column exactly; the Overview's facets and the table's drop-downs offer their values. */
+export const NODE_FACETS = {
+  account: 'account_id',
+  region: 'region',
+  team: 'team',
+  environment: 'environment',
+  platform: 'platform',
+  baseline: 'baseline_id',
+} as const;
+
+const text = z.string().max(256).optional();
+
+export const nodeQuerySchema = z
+  .object({
+    account: text,
+    region: text,
+    team: text,
+    environment: text,
+    platform: text,
+    baseline: text,
+    status: z.enum(NODE_STATUSES).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    /** Case-insensitive substring of node id, name or any of the owner columns. */
+    q: text,
+    sort: z.enum(NODE_SORT_COLUMNS).default('node_id'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+export type NodeQuery = z.infer<typeof nodeQuerySchema>;
+
+export interface NodePage {
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+  readonly result: QueryResult;
+}
+
+/** SEVERITIES runs from UNSPECIFIED up to CRITICAL, so its index is the rank. */
+const SEVERITY_RANK = new Map<string, number>(SEVERITIES.map((severity, i) => [severity, i + 1]));
+const SEARCHED = ['node_id', 'name', 'account_id', 'region', 'team', 'environment', 'platform'] as const;
+
+function compare(column: string): (a: ResultRow, b: ResultRow) => number {
+  return (a, b) => {
+    const x = a[column] ?? null;
+    const y = b[column] ?? null;
+    if (x === y) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    if (column === 'highest_severity') {
+      return (SEVERITY_RANK.get(String(x)) ?? 0) - (SEVERITY_RANK.get(String(y)) ?? 0);
+    }
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  };
+}
+
+/** All rows matching the query's filters, in its order (paging is the caller's). */
+export function filterNodes(nodes: QueryResult, query: NodeQuery): ResultRow[] {
+  const exact: [string, string][] = [];
+  for (const [param, column] of Object.entries(NODE_FACETS)) {
+    const wanted = query[param as keyof typeof NODE_FACETS];
+    if (wanted !== undefined && wanted !== '') exact.push([column, wanted]);
+  }
+  if (query.status) exact.push(['status', query.status]);
+  if (query.severity) exact.push(['highest_severity', query.severity]);
+  const needle = query.q?.trim().toLowerCase();
+  const rows = nodes.rows.filter(
+    (row) =>
+      exact.every(([column, wanted]) => row[column] === wanted) &&
+      (!needle ||
+        SEARCHED.some((column) =>
+          String(row[column] ?? '')
+            .toLowerCase()
+            .includes(needle),
+        )),
+  );
+  const byColumn = compare(query.sort);
+  const tieBreak = compare('node_id');
+  const direction = query.order === 'asc' ? 1 : -1;
+  return rows.sort((a, b) => direction * byColumn(a, b) || tieBreak(a, b));
+}
+
+export function pageNodes(nodes: QueryResult, query: NodeQuery): NodePage {
+  const rows = filterNodes(nodes, query);
+  return {
+    total: rows.length,
+    offset: query.offset,
+    limit: query.limit,
+    result: { columns: nodes.columns, rows: rows.slice(query.offset, query.offset + query.limit) },
+  };
+}
+
+/** Each facet's distinct values, for the filter drop-downs. */
+export function nodeFacets(nodes: QueryResult): Record<keyof typeof NODE_FACETS, string[]> {
+  const facets = {} as Record<keyof typeof NODE_FACETS, string[]>;
+  for (const [param, column] of Object.entries(NODE_FACETS)) {
+    const values = new Set<string>();
+    for (const row of nodes.rows) {
+      const value = row[column];
+      if (typeof value === 'string') values.add(value);
+    }
+    facets[param as keyof typeof NODE_FACETS] = [...values].sort();
+  }
+  return facets;
+}

@@ -1,0 +1,53 @@
+import type { Policy, QueryEngine, QueryResult } from '@patchboard/core';
+
+/** One consistent view of the database; `version` changes whenever an ingest commits. */
+export interface DataSnapshot {
+  readonly version: string;
+  /** When this snapshot was taken, epoch milliseconds. */
+  readonly takenAt: number;
+  readonly engine: QueryEngine;
+}
+
+/**
+ * Where the dashboard's data comes from. The command line injects it (a DuckDB snapshot follower, or later
+ * Athena): the dashboard never opens a database itself.
+ */
+export interface DashboardData {
+  /** Runs `work` on the current snapshot, which stays valid until `work` ends. */
+  use<T>(work: (snapshot: DataSnapshot) => Promise<T>): Promise<T>;
+  /** Looks for newly committed data; cheap when nothing changed. */
+  refresh(): Promise<void>;
+}
+
+/** A view as the CLI would print it with `--format json`. */
+export interface ReportDocument {
+  readonly report: string;
+  readonly title?: string;
+  readonly generatedAt: string;
+  readonly params: Record<string, unknown>;
+  readonly result: QueryResult;
+}
+
+/** The CLI's own renderers, so a download is byte for byte what `--format csv|pdf` would write. */
+export interface Exporters {
+  csv(document: ReportDocument): string;
+  pdf(document: ReportDocument): Promise<Uint8Array>;
+}
+
+export interface DashboardOptions {
+  readonly data: DashboardData;
+  readonly policy: Policy;
+  readonly exporters: Exporters;
+  /**
+   * The secret in the URL printed at start. Exchanged once for a session cookie; `undefined` turns access
+   * control off, which the command line allows on a loopback address only.
+   */
+  readonly token: string | undefined;
+  /** The evaluation time: fixed (`--now`, `--as-of`) or the wall clock's current minute. */
+  readonly now: () => number;
+  /** The built client (index.html and assets); without it the API still works. */
+  readonly clientDirectory?: string;
+  /** Host names the Host header may carry (DNS-rebinding defence); undefined accepts any. */
+  readonly allowedHosts?: readonly string[];
+  readonly version: string;
+}
