@@ -11,7 +11,15 @@ const restrict = (group) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.tmp/**', 'bench/out/**', 'test-artifacts/**', 'packages/dashboard/dist/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '.tmp/**',
+      'bench/out/**',
+      'test-artifacts/**',
+      'packages/dashboard/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -23,7 +23,6 @@ import { renderCsv } from '../output.js';
 import { withQueryEngine } from '../print.js';
 import { PACKAGE_VERSION } from '../version.js';
 
-
 /** One table of the pack: a catalogue report and the parameters the month and team give it. */
 export interface PackSection {
   readonly file: string;

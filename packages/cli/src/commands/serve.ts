@@ -98,10 +98,7 @@ export async function startDashboard(
     exporters: {
       csv: (document) => renderCsv(document.result),
       pdf: (document) =>
-        printPdf(
-          renderHtmlReport(document),
-          `Patchboard ${document.report} ${formatInstant(now())}`,
-        ),
+        printPdf(renderHtmlReport(document), `Patchboard ${document.report} ${formatInstant(now())}`),
     },
   });
   const running = await dashboard.listen(app, options.host, options.port);

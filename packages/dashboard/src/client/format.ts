@@ -11,6 +11,8 @@ export const ZoneContext = createContext<{ zone: Zone; setZone: (zone: Zone) => 
 });
 
 const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** Some inventory times are text columns (AWS:Application InstalledTime); an instant in UTC reads as one. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 export function formatTimestamp(iso: string, zone: Zone): string {
   if (zone === 'UTC') return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
@@ -33,7 +35,9 @@ export function useFormat(): (value: Value | undefined, type?: ColumnType) => st
   const format = (value: Value | undefined, type?: ColumnType): string => {
     if (value === null || value === undefined) return '';
     if (Array.isArray(value)) return value.map((v) => format(v)).join(', ');
-    if (type === 'timestamp' && typeof value === 'string') return formatTimestamp(value, zone);
+    if (typeof value === 'string' && (type === 'timestamp' || ISO_INSTANT.test(value))) {
+      return formatTimestamp(value, zone);
+    }
     if (typeof value === 'number')
       return Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
     return String(value);

@@ -142,7 +142,6 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       case 'json':
         return c.json({
           report: document.report,
-          title: document.title,
           generatedAt: document.generatedAt,
           params: document.params,
           columns: document.result.columns,
@@ -220,7 +219,6 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     if (format !== 'json') return respond(c, document);
     return c.json({
       report: document.report,
-      title: document.title,
       generatedAt: document.generatedAt,
       params: document.params,
       total: document.total,

@@ -35,13 +35,18 @@ export function Chart(props: {
   yMax?: number;
 }): ReactNode {
   const { kind, categories, series, stacked, horizontal } = props;
-  const categoryAxis = { type: 'category' as const, data: categories, axisLabel: { hideOverlap: true } };
+  // Long names (baseline ARNs, odd tag values) are cut to a width, so the bars keep their room.
+  const categoryAxis = {
+    type: 'category' as const,
+    data: categories,
+    axisLabel: { hideOverlap: true, width: 170, overflow: 'truncate' as const },
+  };
   const valueAxis = { type: 'value' as const, max: props.yMax };
   const option = {
     animation: false,
     tooltip: { trigger: 'axis' as const },
-    legend: series.length > 1 ? { top: 0 } : undefined,
-    grid: { left: 8, right: 16, top: series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+    legend: series.length > 1 ? { top: 0, type: 'scroll' as const } : undefined,
+    grid: { left: 8, right: 16, top: series.length > 1 ? 36 : 12, bottom: 8, containLabel: true },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
     series: series.map((s) => ({
