@@ -67,7 +67,8 @@ export interface NodePage {
 const SEVERITY_RANK = new Map<string, number>(SEVERITIES.map((severity, i) => [severity, i + 1]));
 const SEARCHED = ['node_id', 'name', 'account_id', 'region', 'team', 'environment', 'platform'] as const;
 
-function compare(column: string): (a: ResultRow, b: ResultRow) => number {
+/** Orders two rows by one column; empty values go last whichever the direction. */
+function compare(column: string, direction: 1 | -1): (a: ResultRow, b: ResultRow) => number {
   return (a, b) => {
     const x = a[column] ?? null;
     const y = b[column] ?? null;
@@ -75,10 +76,10 @@ function compare(column: string): (a: ResultRow, b: ResultRow) => number {
     if (x === null) return 1;
     if (y === null) return -1;
     if (column === 'highest_severity') {
-      return (SEVERITY_RANK.get(String(x)) ?? 0) - (SEVERITY_RANK.get(String(y)) ?? 0);
+      return direction * ((SEVERITY_RANK.get(String(x)) ?? 0) - (SEVERITY_RANK.get(String(y)) ?? 0));
     }
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return String(x) < String(y) ? -1 : 1;
+    if (typeof x === 'number' && typeof y === 'number') return direction * (x - y);
+    return direction * (String(x) < String(y) ? -1 : 1);
   };
 }
 
@@ -102,10 +103,9 @@ export function filterNodes(nodes: QueryResult, query: NodeQuery): ResultRow[] {
             .includes(needle),
         )),
   );
-  const byColumn = compare(query.sort);
-  const tieBreak = compare('node_id');
-  const direction = query.order === 'asc' ? 1 : -1;
-  return rows.sort((a, b) => direction * byColumn(a, b) || tieBreak(a, b));
+  const byColumn = compare(query.sort, query.order === 'asc' ? 1 : -1);
+  const tieBreak = compare('node_id', 1);
+  return rows.sort((a, b) => byColumn(a, b) || tieBreak(a, b));
 }
 
 export function pageNodes(nodes: QueryResult, query: NodeQuery): NodePage {
