@@ -27,9 +27,12 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   async run(query: CompiledQuery, options: RunOptions = {}): Promise<QueryResult> {
     let reader;
-    // An as-of query gets its own connection: the search path and variable must not leak into other queries.
-    const connection = options.asOf === undefined ? this.db.connection : await this.db.instance.connect();
+    // Each query gets a connection of its own (connecting costs microseconds): concurrent queries then run in
+    // parallel instead of queueing on one connection, and an as-of query's search path and variable cannot
+    // leak into another query. The time zone is a per-connection setting.
+    const connection = await this.db.instance.connect();
     try {
+      await connection.run(`SET TimeZone = 'UTC'`);
       if (options.asOf !== undefined) await this.travelTo(connection, options.asOf);
       reader = await connection.runAndReadAll(rewriteTrinoSql(query.sql), [...query.parameters]);
     } catch (error) {
@@ -38,7 +41,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         cause: error,
       });
     } finally {
-      if (connection !== this.db.connection) connection.closeSync();
+      connection.closeSync();
     }
     const names = reader.columnNames();
     const columns = reader
@@ -72,7 +75,6 @@ export class DuckDbQueryEngine implements QueryEngine {
         `--as-of ${formatInstant(asOf)} is before the earliest data in history (${first}). Give a time from ${first} on, or ingest older snapshots first (oldest first) into a new database.`,
       );
     }
-    await connection.run(`SET TimeZone = 'UTC'`);
     await connection.run(`SET VARIABLE ${AS_OF_VARIABLE} = CAST(? AS TIMESTAMPTZ)`, [formatInstant(asOf)]);
     await connection.run(`SET search_path = '${AS_OF_SCHEMA},main'`);
   }

@@ -24,8 +24,10 @@ const ITEM = sql.raw('accountid, region, resourceid, id, title');
 /**
  * CTEs `item_steps` (each interval with its run number and what followed it) and `item_runs` (one row per run:
  * `run_start`, `open_now`, `remediated_at`, the item's severity, classification and every CVE it ever carried).
+ * `only` narrows the history read to whole items (a condition on node or patch id), which a question about one
+ * node or one patch needs instead of every item's runs.
  */
-export function itemRunsCte(context: ReportContext): SqlFragment {
+export function itemRunsCte(context: ReportContext, only?: SqlFragment): SqlFragment {
   const { dialect } = context;
   const at = dialect.instant(formatInstant(context.now));
   const noncompliant = sql`patchstate IN ${sql.list(NON_COMPLIANT_PATCH_STATES)}`;
@@ -34,7 +36,7 @@ export function itemRunsCte(context: ReportContext): SqlFragment {
       installedtime, cveids, valid_from, CASE WHEN valid_to > ${at} THEN NULL ELSE valid_to END AS valid_to,
       last_seen, ${noncompliant} AS noncompliant
     FROM aws_complianceitem_history
-    WHERE compliancetype = 'Patch' AND valid_from <= ${at}
+    WHERE compliancetype = 'Patch' AND valid_from <= ${at}${only ? sql` AND ${only}` : sql``}
   ),
   item_cves AS (
     SELECT ${ITEM}, ${dialect.stringAgg(sql.raw("nullif(cveids, '')"))} AS cve_ids

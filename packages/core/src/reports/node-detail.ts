@@ -32,7 +32,7 @@ FROM aws_complianceitem WHERE resourceid = ${nodeId} AND compliancetype <> 'Patc
 WHERE resourceid = ${nodeId} ORDER BY name, version`,
     errors: sql`SELECT object_key, line, reason FROM ingest_errors
 WHERE object_key LIKE ${`%/${nodeId.replace(/[\\%_]/g, '\\$&')}.json`} ESCAPE '\\' ORDER BY object_key, line`,
-    history: sql`WITH ${itemRunsCte(context)}
+    history: sql`WITH ${itemRunsCte(context, sql`resourceid = ${nodeId}`)}
 SELECT id AS patch_id, title, severity, classification, run_start AS first_seen_noncompliant,
   CASE WHEN remediated_at IS NOT NULL THEN 'REMEDIATED' WHEN open_now THEN state ELSE 'NO_LONGER_REPORTED' END AS outcome,
   remediated_at, cve_ids

@@ -4,10 +4,12 @@
  * the CLI's CSV and PDF of it for downloads.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
+import pLimit from 'p-limit';
 import { z } from 'zod';
 import {
   compileReport,
@@ -32,6 +34,11 @@ import type { DashboardOptions, DataSnapshot, ReportDocument } from './options.j
 const PDF_MAX_ROWS = 5000;
 /** How often a request may trigger a look for newly committed data. */
 const REFRESH_EVERY_MS = 1000;
+/**
+ * Queries running at once. DuckDB already spreads one query over every core, so more at once only makes each
+ * slower and starves the answers that come from the cache; the rest wait their turn.
+ */
+const QUERIES_AT_ONCE = Math.max(2, availableParallelism());
 
 const formatSchema = z.enum(['json', 'csv', 'pdf']).default('json');
 
@@ -84,6 +91,8 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   const app = new Hono();
   const answers = new AnswerCache<ReportDocument>(500);
   const nodeLists = new AnswerCache<QueryResult>(2);
+  const nodeDetails = new AnswerCache<Record<string, unknown>>(200);
+  const serialised = new WeakMap<ReportDocument, string>();
   let lastRefresh = 0;
 
   app.use(hostCheck(options.allowedHosts));
@@ -114,6 +123,19 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     c.header('Cache-Control', 'no-store');
   });
 
+  const queue = pLimit(QUERIES_AT_ONCE);
+  /** The snapshot with its engine behind the queue. */
+  const queued = (snapshot: DataSnapshot): DataSnapshot => ({
+    ...snapshot,
+    engine: {
+      dialect: snapshot.engine.dialect,
+      run: (query, runOptions) => queue(() => snapshot.engine.run(query, runOptions)),
+      close: () => snapshot.engine.close(),
+    },
+  });
+  const use = <T>(work: (snapshot: DataSnapshot) => Promise<T>) =>
+    data.use((snapshot) => work(queued(snapshot)));
+
   const context = (snapshot: DataSnapshot, now: number): ReportContext => ({
     policy: options.policy,
     now,
@@ -125,7 +147,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     c: Context,
     compute: (snapshot: DataSnapshot, now: number) => Promise<ReportDocument>,
   ): Promise<ReportDocument> =>
-    data.use((snapshot) => {
+    use((snapshot) => {
       const now = options.now();
       const url = new URL(c.req.url);
       url.searchParams.delete('format');
@@ -139,14 +161,21 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     const format = parseOrThrow(formatSchema, c.req.query('format'), 'format');
     const name = `${document.report}-${document.generatedAt.slice(0, 10)}`;
     switch (format) {
-      case 'json':
-        return c.json({
-          report: document.report,
-          generatedAt: document.generatedAt,
-          params: document.params,
-          columns: document.result.columns,
-          rows: document.result.rows,
-        });
+      case 'json': {
+        // A cached answer is serialised once: under load, stringifying thousands of rows per request adds up.
+        let body = serialised.get(document);
+        if (body === undefined) {
+          body = JSON.stringify({
+            report: document.report,
+            generatedAt: document.generatedAt,
+            params: document.params,
+            columns: document.result.columns,
+            rows: document.result.rows,
+          });
+          serialised.set(document, body);
+        }
+        return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8' });
+      }
       case 'csv':
         c.header('Content-Disposition', `attachment; filename="${name}.csv"`);
         return c.body(exporters.csv(document), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
@@ -173,7 +202,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     });
 
   app.get('/api/meta', async (c) =>
-    data.use(async (snapshot) => {
+    use(async (snapshot) => {
       const now = options.now();
       const nodes = await nodeList(snapshot, now, undefined);
       return c.json({
@@ -199,7 +228,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     const query = parseOrThrow(nodeQuerySchema, raw, 'Node filters');
     const asOf = instantParam('asOf', c.req.query('asOf'), true);
     const format = parseOrThrow(formatSchema, c.req.query('format'), 'format');
-    const document = await data.use(async (snapshot) => {
+    const document = await use(async (snapshot) => {
       const now = asOf ?? options.now();
       const nodes = await nodeList(snapshot, options.now(), asOf);
       // A download takes every matching row; the page on screen takes one page.
@@ -231,29 +260,36 @@ export function createDashboardApp(options: DashboardOptions): Hono {
 
   app.get('/api/nodes/:account/:region/:node', async (c) => {
     const { account, region, node } = c.req.param();
-    return data.use(async (snapshot) => {
+    const detail = await use((snapshot) => {
       const now = options.now();
-      const queries = nodeDetailQueries(node, context(snapshot, now));
-      const compliance = await snapshot.engine.run(queries.compliance);
-      const row = compliance.rows.find((r) => r.account_id === account && r.region === region);
-      if (!row) {
-        throw new PatchboardError(
-          'NOT_FOUND',
-          `There is no node ${node} in account ${account}, Region ${region}. The Nodes page lists them.`,
+      return nodeDetails.get(`${snapshot.version}|${now}|${c.req.path}`, async () => {
+        // The node's row comes from the node table already read for this snapshot.
+        const nodes = await nodeList(snapshot, now, undefined);
+        const row = nodes.rows.find(
+          (r) => r.node_id === node && r.account_id === account && r.region === region,
         );
-      }
-      const sections = ['tags', 'patches', 'otherCompliance', 'applications', 'errors', 'history'] as const;
-      const body: Record<string, QueryResult> = {};
-      for (const name of sections) body[name] = await snapshot.engine.run(queries[name].compile());
-      return c.json({
-        report: 'node',
-        generatedAt: formatInstant(now),
-        params: { account, region, node },
-        node: row,
-        columns: compliance.columns,
-        ...Object.fromEntries(sections.map((name) => [name, body[name]])),
+        if (!row) {
+          throw new PatchboardError(
+            'NOT_FOUND',
+            `There is no node ${node} in account ${account}, Region ${region}. The Nodes page lists them.`,
+          );
+        }
+        const queries = nodeDetailQueries(node, context(snapshot, now));
+        const sections = ['tags', 'patches', 'otherCompliance', 'applications', 'errors', 'history'] as const;
+        const results = await Promise.all(
+          sections.map((name) => snapshot.engine.run(queries[name].compile())),
+        );
+        return {
+          report: 'node',
+          generatedAt: formatInstant(now),
+          params: { account, region, node },
+          node: row,
+          columns: nodes.columns,
+          ...Object.fromEntries(sections.map((name, i) => [name, results[i]])),
+        };
       });
     });
+    return c.json(detail);
   });
 
   const trendSchema = z

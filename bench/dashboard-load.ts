@@ -1,0 +1,277 @@
+/**
+ * `npm run bench:dashboard`: the dashboard under load, next to DuckDB running the same reports directly.
+ *
+ *   BENCH_NODES=10000 (default)   fleet size (generated with BENCH_DAYS days of history when no BENCH_DB)
+ *   BENCH_DAYS=3 (default)
+ *   BENCH_DB=path                 an existing database instead (e.g. bench/out/history.duckdb, 30 days)
+ *   BENCH_CLIENTS=20, BENCH_SECONDS=30
+ *
+ * Targets (issue: dashboard): API p95 under 100 ms for every view with 20 concurrent clients for 30 s; the first
+ * page interactive in under 1 s; the client bundle under 1 MB. `patchboard serve` runs in its own process on
+ * loopback; the clients are this process. Figures are printed, never asserted.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { compileReport, DEFAULT_POLICY } from '@patchboard/core';
+import { CLIENT_DIRECTORY } from '@patchboard/dashboard';
+import { nodeQuerySchema, pageNodes } from '../packages/dashboard/src/server/nodes.js';
+import { DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
+import { generateFleet } from '@patchboard/generator';
+import { chromium } from 'playwright-core';
+import { LocalFolderSource } from '../packages/cli/src/sources/local-folder.js';
+
+const NODES = Number(process.env.BENCH_NODES ?? 10_000);
+const DAYS = Number(process.env.BENCH_DAYS ?? 3);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
+const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 30), 300);
+const OUT = join(import.meta.dirname, 'out');
+const AT = '2026-10-31T00:00:00Z';
+const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'patchboard.js');
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function database(): Promise<string> {
+  if (process.env.BENCH_DB) return process.env.BENCH_DB;
+  const path = join(OUT, `dashboard-${NODES}x${DAYS}.duckdb`);
+  if (existsSync(path)) return path;
+  const dir = join(OUT, `dashboard-${NODES}x${DAYS}`);
+  if (!existsSync(join(dir, 'days'))) {
+    console.log(`generating ${NODES} nodes x ${DAYS} days …`);
+    await generateFleet({ outDir: dir, nodes: NODES, accounts: 3, regions: 2, days: DAYS, seed: 42, at: AT });
+  }
+  const db = await openDatabase(`${path}.partial`);
+  for (const day of readdirSync(join(dir, 'days')).sort()) {
+    console.log(`ingesting ${day} …`);
+    await ingest(db.connection, new LocalFolderSource(join(dir, 'days', day)));
+  }
+  db.connection.closeSync();
+  db.instance.closeSync();
+  await rm(path, { force: true });
+  const { rename } = await import('node:fs/promises');
+  await rename(`${path}.partial`, path);
+  return path;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const dbPath = await database();
+
+// The serve command in its own process, as a user runs it.
+const server = spawn(process.execPath, [BIN, 'serve', '--db', dbPath, '--now', AT, '--port', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise<string>((resolve, reject) => {
+  let seen = '';
+  server.stdout.on('data', (chunk: Buffer) => {
+    seen += chunk.toString();
+    const match = /http:\/\/\S+/.exec(seen);
+    if (match) resolve(match[0]);
+  });
+  server.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+});
+const origin = new URL(url).origin;
+const login = await fetch(url, { redirect: 'manual' });
+const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+
+try {
+  const get = async (path: string): Promise<{ ms: number; body: unknown }> => {
+    const started = performance.now();
+    const response = await fetch(`${origin}${path}`, { headers: { cookie } });
+    const body = await response.json();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body)}`);
+    return { ms: performance.now() - started, body };
+  };
+
+  // The views, as the pages ask for them.
+  const from = new Date(Date.parse(AT) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const meta = (await get('/api/meta')).body as { facets: Record<string, string[]>; nodes: number };
+  const overdue = (await get('/api/reports/overdue-patches?minDays=14&classification=security')).body as {
+    rows: { patch_id: string }[];
+  };
+  const somePage = (await get('/api/nodes?limit=1000')).body as {
+    rows: { account_id: string; region: string; node_id: string }[];
+  };
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+  const reports: Record<string, string> = {
+    'fleet-summary': '/api/reports/fleet-summary',
+    'fleet-summary by team': '/api/reports/fleet-summary?group-by=team',
+    'fleet-summary by baseline': '/api/reports/fleet-summary?group-by=baseline',
+    'severity-summary': '/api/reports/severity-summary',
+    'team-environment': '/api/reports/team-environment',
+    'missing-patches': '/api/reports/missing-patches',
+    'overdue-patches': '/api/reports/overdue-patches?minDays=14&classification=security',
+    mttr: '/api/reports/mttr?by=severity',
+    'ingest-errors': '/api/reports/ingest-errors',
+  };
+  const views: Record<string, () => string> = {
+    ...Object.fromEntries(Object.entries(reports).map(([name, path]) => [name, () => path])),
+    meta: () => '/api/meta',
+    'nodes (random filters, sort, page)': () => {
+      const params = new URLSearchParams();
+      const facet = pick(['team', 'environment', 'account', 'platform', 'region']);
+      params.set(facet, pick(meta.facets[facet] ?? ['']));
+      if (Math.random() < 0.5) params.set('status', pick(['COMPLIANT', 'NON_COMPLIANT', 'STALE']));
+      if (Math.random() < 0.3) params.set('q', pick(['web', 'i-0', 'api', 'prod']));
+      params.set('sort', pick(['node_id', 'missing_count', 'last_scan_time', 'highest_severity']));
+      params.set('order', pick(['asc', 'desc']));
+      params.set('offset', String(50 * Math.floor(Math.random() * 4)));
+      return `/api/nodes?${params.toString()}`;
+    },
+    'node page (random node)': () => {
+      const node = pick(somePage.rows);
+      return `/api/nodes/${node.account_id}/${node.region}/${encodeURIComponent(node.node_id)}`;
+    },
+    'cve evidence (random overdue patch)': () =>
+      `/api/reports/cve-evidence?patch=${encodeURIComponent(pick(overdue.rows).patch_id)}`,
+    'trend (30 days)': () => `/api/trend?from=${from}`,
+  };
+
+  // Baseline: the same compiled reports run directly on DuckDB in this process, no HTTP, no cache.
+  const direct = new Map<string, number>();
+  {
+    const engine = new DuckDbQueryEngine(await openDatabase(dbPath, { readOnly: true }));
+    const context = { policy: DEFAULT_POLICY, now: Date.parse(AT), dialect: engine.dialect };
+    for (const [name, path] of Object.entries(reports)) {
+      const u = new URL(path, 'http://x');
+      const id = u.pathname.split('/').pop()!;
+      const params = Object.fromEntries(u.searchParams);
+      const times: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const started = performance.now();
+        await engine.run(compileReport(id, params, context).query);
+        times.push(performance.now() - started);
+      }
+      direct.set(name, times.sort((a, b) => a - b)[1]!);
+    }
+    await engine.close();
+  }
+
+  // Cold: each view once, before anything is cached.
+  const cold = new Map<string, number>();
+  for (const [name, path] of Object.entries(views)) cold.set(name, (await get(path())).ms);
+
+  // First page: Overview in Chromium until its figures and a chart are drawn (warm server, fresh browser).
+  const browser = await chromium.launch({
+    executablePath: process.env.PATCHBOARD_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  const interactive: number[] = [];
+  const drawn: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: cookie.split('=')[0]!, value: cookie.split('=')[1]!, url: origin }]);
+    const page = await context.newPage();
+    const started = performance.now();
+    await page.goto(`${origin}/`);
+    // Interactive: the navigation and the fleet's figures are on screen.
+    await page.getByTestId('kpi-nodes').waitFor();
+    interactive.push(performance.now() - started);
+    // Drawn: every chart of the Overview has its bars.
+    for (const chart of [
+      'chart-severity',
+      'chart-account',
+      'chart-region',
+      'chart-team',
+      'chart-environment',
+      'chart-platform',
+      'chart-baseline',
+    ]) {
+      await page.locator(`[data-testid="${chart}"] svg path`).nth(2).waitFor({ state: 'attached' });
+    }
+    drawn.push(performance.now() - started);
+    await context.close();
+  }
+  await browser.close();
+
+  // Load: CLIENTS clients, each asking for random views back to back, for SECONDS seconds.
+  const samples = new Map<string, number[]>(Object.keys(views).map((name) => [name, []]));
+  let failures = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < deadline) {
+        const name = pick(Object.keys(views));
+        try {
+          samples.get(name)!.push((await get(views[name]!())).ms);
+        } catch {
+          failures += 1;
+        }
+      }
+    }),
+  );
+
+  const all: number[] = [];
+  console.log(
+    `\n${NODES.toLocaleString('en-US')}-node fleet (${meta.nodes} nodes in ${dbPath}); ${CLIENTS} clients for ${SECONDS} s on loopback\n`,
+  );
+  console.log(
+    'view'.padEnd(40) +
+      'requests'.padStart(9) +
+      'p50'.padStart(11) +
+      'p95'.padStart(11) +
+      'p99'.padStart(11) +
+      'cold'.padStart(11) +
+      'duckdb direct'.padStart(15),
+  );
+  for (const [name, times] of samples) {
+    const sorted = [...times].sort((a, b) => a - b);
+    all.push(...sorted);
+    const base = direct.get(name);
+    console.log(
+      name.padEnd(40) +
+        String(sorted.length).padStart(9) +
+        ms(percentile(sorted, 50)).padStart(11) +
+        ms(percentile(sorted, 95)).padStart(11) +
+        ms(percentile(sorted, 99)).padStart(11) +
+        ms(cold.get(name) ?? NaN).padStart(11) +
+        (base === undefined ? '' : ms(base)).padStart(15),
+    );
+  }
+  all.sort((a, b) => a - b);
+  console.log(
+    `${'all views'.padEnd(40)}${String(all.length).padStart(9)}${ms(percentile(all, 50)).padStart(11)}${ms(percentile(all, 95)).padStart(11)}${ms(percentile(all, 99)).padStart(11)}`,
+  );
+  console.log(`failed requests: ${failures}; throughput ${(all.length / SECONDS).toFixed(0)} requests/s`);
+  console.log(
+    `first page, Overview interactive (figures and navigation): ${interactive.map(ms).join(', ')} (target < 1000 ms); all 7 charts drawn: ${drawn.map(ms).join(', ')}`,
+  );
+  // The Nodes table at 100,000 nodes: the in-memory filter, sort and page the server does per request.
+  const many = {
+    columns: [],
+    rows: Array.from({ length: 100_000 }, (_, i) => ({
+      node_id: `i-${i.toString(16).padStart(17, '0')}`,
+      name: `web-${i}`,
+      team: ['payments', 'search', 'identity', 'data'][i % 4]!,
+      status: i % 5 === 0 ? 'NON_COMPLIANT' : 'COMPLIANT',
+      missing_count: i % 13,
+    })),
+  };
+  const pageTimes: number[] = [];
+  for (const query of [
+    { sort: 'missing_count', order: 'desc' },
+    { team: 'search', status: 'NON_COMPLIANT', offset: '500' },
+    { q: 'web-99', sort: 'name' },
+  ]) {
+    const started = performance.now();
+    pageNodes(many, nodeQuerySchema.parse(query));
+    pageTimes.push(performance.now() - started);
+  }
+  console.log(
+    `Nodes table at 100,000 nodes (filter + sort + page in memory): ${pageTimes.map(ms).join(', ')}`,
+  );
+  const scripts = readdirSync(join(CLIENT_DIRECTORY, 'assets')).filter((f) => /\.(js|css)$/.test(f));
+  const bytes = scripts.reduce((sum, f) => sum + statSync(join(CLIENT_DIRECTORY, 'assets', f)).size, 0);
+  const gzipped = scripts.reduce(
+    (sum, f) => sum + gzipSync(readFileSync(join(CLIENT_DIRECTORY, 'assets', f))).length,
+    0,
+  );
+  console.log(
+    `client bundle: ${(bytes / 1024).toFixed(0)} KiB (${(gzipped / 1024).toFixed(0)} KiB gzipped) (target < 1 MB)`,
+  );
+} finally {
+  server.kill('SIGTERM');
+}
