@@ -5,34 +5,9 @@
  */
 import { z } from 'zod';
 import { NODE_STATUSES, type QueryResult, type ResultRow, SEVERITIES } from '@patchboard/core';
+import { NODE_FACETS, NODE_SORT_COLUMNS } from '../shared/node-table.js';
 
-/** Columns the table may be sorted by: a closed list, so a query string cannot name anything else. */
-export const NODE_SORT_COLUMNS = [
-  'account_id',
-  'region',
-  'node_id',
-  'name',
-  'platform',
-  'team',
-  'environment',
-  'baseline_id',
-  'status',
-  'missing_count',
-  'failed_count',
-  'critical_noncompliant_count',
-  'highest_severity',
-  'last_scan_time',
-] as const;
-
-/** Filters that match a column exactly; the Overview's facets and the table's drop-downs offer their values. */
-export const NODE_FACETS = {
-  account: 'account_id',
-  region: 'region',
-  team: 'team',
-  environment: 'environment',
-  platform: 'platform',
-  baseline: 'baseline_id',
-} as const;
+export { NODE_FACETS, NODE_SORT_COLUMNS };
 
 const text = z.string().max(256).optional();
 

@@ -4,27 +4,12 @@ import { DataTable } from '../components/DataTable';
 import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
 import { Select } from '../components/Select';
+import { NODE_FACETS, NODE_SORT_COLUMNS } from '../../shared/node-table';
 import { useUrlState } from '../url-state';
 
-const FACETS = ['account', 'region', 'team', 'environment', 'platform', 'baseline'] as const;
+const FACETS = Object.keys(NODE_FACETS) as (keyof typeof NODE_FACETS)[];
 const STATUSES = ['COMPLIANT', 'NON_COMPLIANT', 'STALE', 'NOT_SCANNED', 'INACTIVE'];
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED'];
-const SORTABLE = [
-  'account_id',
-  'region',
-  'node_id',
-  'name',
-  'platform',
-  'team',
-  'environment',
-  'baseline_id',
-  'status',
-  'missing_count',
-  'failed_count',
-  'critical_noncompliant_count',
-  'highest_severity',
-  'last_scan_time',
-];
 const PAGE = 50;
 
 export function Nodes(props: { meta: Meta | undefined }): ReactNode {
@@ -87,7 +72,7 @@ export function Nodes(props: { meta: Meta | undefined }): ReactNode {
             testId="nodes-table"
             columns={page.columns}
             rows={page.rows}
-            sortable={SORTABLE}
+            sortable={NODE_SORT_COLUMNS}
             sort={{ column: get('sort', 'node_id'), order: get('order', 'asc') === 'desc' ? 'desc' : 'asc' }}
             onSort={(column) =>
               set({
