@@ -250,19 +250,21 @@ try {
       missing_count: i % 13,
     })),
   };
-  const pageTimes: number[] = [];
+  const pageTimes: string[] = [];
   for (const query of [
     { sort: 'missing_count', order: 'desc' },
     { team: 'search', status: 'NON_COMPLIANT', offset: '500' },
     { q: 'web-99', sort: 'name' },
   ]) {
-    const started = performance.now();
-    pageNodes(many, nodeQuerySchema.parse(query));
-    pageTimes.push(performance.now() - started);
+    // The first ask of an order sorts the fleet once; later asks filter rows already in order.
+    const times = [0, 1].map(() => {
+      const started = performance.now();
+      pageNodes(many, nodeQuerySchema.parse(query));
+      return ms(performance.now() - started);
+    });
+    pageTimes.push(`${JSON.stringify(query)} first ${times[0]}, again ${times[1]}`);
   }
-  console.log(
-    `Nodes table at 100,000 nodes (filter + sort + page in memory): ${pageTimes.map(ms).join(', ')}`,
-  );
+  console.log(`Nodes table at 100,000 nodes (filter + sort + page in memory):\n  ${pageTimes.join('\n  ')}`);
   const scripts = readdirSync(join(CLIENT_DIRECTORY, 'assets')).filter((f) => /\.(js|css)$/.test(f));
   const bytes = scripts.reduce((sum, f) => sum + statSync(join(CLIENT_DIRECTORY, 'assets', f)).size, 0);
   const gzipped = scripts.reduce(
