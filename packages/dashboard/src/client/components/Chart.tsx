@@ -1,30 +1,15 @@
 /**
- * Charts through ECharts' modular entry: only the chart types and components used here are bundled, drawn as
- * SVG. Labels come from the data and ECharts renders them as text. (echarts-for-react was tried and left out:
- * its build imports tslib without declaring it.)
+ * A bar or line chart. ECharts is most of the client's bytes, so it loads as a chunk of its own: a page shows
+ * its figures and tables first, and its charts a moment later in boxes already of their final size.
  */
-import { type ReactNode, useEffect, useRef } from 'react';
-import { BarChart as Bars, LineChart as Lines } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
-
-echarts.use([Bars, Lines, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+import { lazy, type ReactNode, Suspense } from 'react';
 
 export interface Series {
   readonly name: string;
   readonly data: (number | null)[];
 }
 
-const STATUS_COLOURS: Record<string, string> = {
-  compliant: '#2e7d32',
-  non_compliant: '#c62828',
-  stale: '#ef6c00',
-  not_scanned: '#6d4c41',
-  inactive: '#9e9e9e',
-};
-
-export function Chart(props: {
+export interface ChartProps {
   kind: 'bar' | 'line';
   categories: string[];
   series: Series[];
@@ -33,47 +18,20 @@ export function Chart(props: {
   height?: number;
   testId?: string;
   yMax?: number;
-}): ReactNode {
-  const { kind, categories, series, stacked, horizontal } = props;
-  // Long names (baseline ARNs, odd tag values) are cut to a width, so the bars keep their room.
-  const categoryAxis = {
-    type: 'category' as const,
-    data: categories,
-    axisLabel: { hideOverlap: true, width: 170, overflow: 'truncate' as const },
-  };
-  const valueAxis = { type: 'value' as const, max: props.yMax };
-  const option = {
-    animation: false,
-    tooltip: { trigger: 'axis' as const },
-    legend: series.length > 1 ? { top: 0, type: 'scroll' as const } : undefined,
-    grid: { left: 8, right: 16, top: series.length > 1 ? 36 : 12, bottom: 8, containLabel: true },
-    xAxis: horizontal ? valueAxis : categoryAxis,
-    yAxis: horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
-    series: series.map((s) => ({
-      name: s.name,
-      type: kind,
-      data: s.data,
-      stack: stacked ? 'total' : undefined,
-      color: STATUS_COLOURS[s.name],
-      showSymbol: kind === 'line' && categories.length < 40,
-      connectNulls: true,
-    })),
-  };
-  const element = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts>(undefined);
-  useEffect(() => {
-    const instance = echarts.init(element.current, undefined, { renderer: 'svg' });
-    chart.current = instance;
-    const resize = new ResizeObserver(() => instance.resize());
-    resize.observe(element.current!);
-    return () => {
-      resize.disconnect();
-      instance.dispose();
-    };
-  }, []);
-  useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  });
-  const height = props.height ?? Math.max(180, horizontal ? categories.length * 26 + 40 : 260);
-  return <div className="chart" data-testid={props.testId} ref={element} style={{ height }} />;
+}
+
+export function chartHeight(props: ChartProps): number {
+  return props.height ?? Math.max(180, props.horizontal ? props.categories.length * 26 + 40 : 260);
+}
+
+// Fetched as soon as the client starts, alongside the page's data, not when the first chart asks for it.
+const loading = import('./EChart');
+const EChart = lazy(() => loading);
+
+export function Chart(props: ChartProps): ReactNode {
+  return (
+    <Suspense fallback={<div className="chart" style={{ height: chartHeight(props) }} />}>
+      <EChart {...props} />
+    </Suspense>
+  );
 }
