@@ -123,9 +123,13 @@ export function pageNodes(nodes: QueryResult, query: NodeQuery): NodePage {
   };
 }
 
-/** Each facet's distinct values, for the filter drop-downs. */
+const facetsOf = new WeakMap<QueryResult, Record<keyof typeof NODE_FACETS, string[]>>();
+
+/** Each facet's distinct values, for the filter drop-downs; worked out once per node table. */
 export function nodeFacets(nodes: QueryResult): Record<keyof typeof NODE_FACETS, string[]> {
-  const facets = {} as Record<keyof typeof NODE_FACETS, string[]>;
+  let facets = facetsOf.get(nodes);
+  if (facets) return facets;
+  facets = {} as Record<keyof typeof NODE_FACETS, string[]>;
   for (const [param, column] of Object.entries(NODE_FACETS)) {
     const values = new Set<string>();
     for (const row of nodes.rows) {
@@ -134,5 +138,6 @@ export function nodeFacets(nodes: QueryResult): Record<keyof typeof NODE_FACETS,
     }
     facets[param as keyof typeof NODE_FACETS] = [...values].sort();
   }
+  facetsOf.set(nodes, facets);
   return facets;
 }
