@@ -55,6 +55,8 @@ const apiJson = async (path: string) => {
   return (await response.json()) as Record<string, unknown> & { rows: Record<string, unknown>[] };
 };
 
+/** Waits for a value on the page; generous, because a busy CI machine may take seconds for a first answer. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const text = (testId: string) => page.getByTestId(testId).first().innerText();
 const waitForChart = (testId: string) =>
@@ -134,10 +136,10 @@ describe('the dashboard in Chromium', () => {
     await page.getByLabel('team').selectOption(team);
     await page.waitForURL(/team=payments/);
     const teamRows = (await cliJson('report', 'node-compliance', '--param', `team=${team}`)).rows;
-    await expect.poll(() => text('nodes-total')).toBe(String(teamRows.length));
+    await poll(() => text('nodes-total')).toBe(String(teamRows.length));
     await page.getByLabel('status').selectOption('NON_COMPLIANT');
     const narrowed = teamRows.filter((r) => r.status === 'NON_COMPLIANT');
-    await expect.poll(() => text('nodes-total')).toBe(String(narrowed.length));
+    await poll(() => text('nodes-total')).toBe(String(narrowed.length));
     expect(narrowed.length).toBeLessThan(teamRows.length);
     const rows = page.getByTestId('nodes-table').locator('tbody tr');
     expect(await rows.count()).toBe(Math.min(50, narrowed.length));
@@ -145,7 +147,7 @@ describe('the dashboard in Chromium', () => {
 
     // The same view from its address alone, as a shared link would give it.
     await page.goto(`${origin}/nodes?team=${team}&status=NON_COMPLIANT&sort=missing_count&order=desc`);
-    await expect.poll(() => text('nodes-total')).toBe(String(narrowed.length));
+    await poll(() => text('nodes-total')).toBe(String(narrowed.length));
     const most = Math.max(...narrowed.map((r) => r.missing_count as number));
     const firstRow = page.getByTestId('nodes-table').locator('tbody tr').first();
     const header = await page.getByTestId('nodes-table').locator('thead th').allInnerTexts();
@@ -160,9 +162,9 @@ describe('the dashboard in Chromium', () => {
       patches: unknown[];
       tags: unknown[];
     };
-    await expect
-      .poll(() => page.getByTestId('node-patches').locator('tbody tr').count())
-      .toBe(detail.patches.length);
+    await poll(() => page.getByTestId('node-patches').locator('tbody tr').count()).toBe(
+      detail.patches.length,
+    );
     expect(await page.getByTestId('node-tags').locator('tbody tr').count()).toBe(detail.tags.length);
     await shot('node');
   });
@@ -171,9 +173,9 @@ describe('the dashboard in Chromium', () => {
     const hostile = truth.find((n) => n.name === HOSTILE);
     expect(hostile).toBeDefined();
     await page.goto(`${origin}/nodes?q=${encodeURIComponent('<img')}`);
-    await expect.poll(() => text('nodes-total')).toBe('1');
+    await poll(() => text('nodes-total')).toBe('1');
     const table = page.getByTestId('nodes-table');
-    await expect.poll(() => table.innerText()).toContain(HOSTILE);
+    await poll(() => table.innerText()).toContain(HOSTILE);
     expect(await table.locator('img').count()).toBe(0);
     await table.locator('td a').first().click();
     await page.getByTestId('node-tags').waitFor();
@@ -210,7 +212,7 @@ describe('the dashboard in Chromium', () => {
   it('Patches and CVE: overdue items and the evidence for one patch equal the CLI’s', async () => {
     const overdue = (await cliJson('report', 'overdue-patches')).rows;
     await page.getByRole('link', { name: 'Patches', exact: true }).click();
-    await expect.poll(() => text('overdue-count')).toBe(overdue.length.toLocaleString('en-US'));
+    await poll(() => text('overdue-count')).toBe(overdue.length.toLocaleString('en-US'));
     await waitForChart('chart-patch-states');
     await shot('patches');
 
@@ -219,7 +221,7 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'CVE', exact: true }).click();
     await page.getByLabel('CVE or patch id').fill(patch);
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => text('cve-affected')).toBe(String(evidence.length));
+    await poll(() => text('cve-affected')).toBe(String(evidence.length));
     expect(await text('cve-fixed')).toBe(String(evidence.filter((r) => r.installed_time !== null).length));
     expect(await page.getByTestId('cve-table').locator('tbody tr').count()).toBe(evidence.length);
     expect(page.url()).toContain(`patch=${encodeURIComponent(patch)}`);
@@ -236,11 +238,11 @@ describe('the dashboard in Chromium', () => {
 
     const [summary] = (await cliJson('report', 'fleet-summary')).rows;
     await page.getByRole('link', { name: 'Data quality', exact: true }).click();
-    await expect.poll(() => text('quality-stale')).toBe(String(summary?.stale));
+    await poll(() => text('quality-stale')).toBe(String(summary?.stale));
     expect(await text('quality-not-scanned')).toBe(String(summary?.not_scanned));
     const untagged = (await cliJson('report', 'node-compliance', '--param', 'team=(untagged)')).rows;
     expect(untagged.length).toBeGreaterThan(0);
-    await expect.poll(() => text('quality-no-team')).toBe(String(untagged.length));
+    await poll(() => text('quality-no-team')).toBe(String(untagged.length));
     await shot('data-quality');
   });
 
@@ -248,7 +250,7 @@ describe('the dashboard in Chromium', () => {
     const footer = await text('evaluated-at');
     expect(footer).toContain('2026-10-31 00:00:00 UTC');
     await page.getByLabel('Times in').selectOption('local');
-    await expect.poll(() => text('evaluated-at')).toContain('2026-10-31 01:00:00 Europe/Berlin');
+    await poll(() => text('evaluated-at')).toContain('2026-10-31 01:00:00 Europe/Berlin');
     await page.reload();
     expect(await text('evaluated-at')).toContain('Europe/Berlin');
     await page.getByLabel('Times in').selectOption('UTC');
