@@ -44,6 +44,20 @@ async function cli(...args: string[]): Promise<string> {
   });
   return stdout;
 }
+/** The CLI looking back: `--as-of` is also its evaluation time, so it takes no `--now`. */
+async function cliAsOf(asOf: string, ...args: string[]): Promise<{ rows: Record<string, unknown>[] }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    BIN,
+    '--db',
+    db,
+    '--as-of',
+    asOf,
+    ...args,
+    '--format',
+    'json',
+  ]);
+  return JSON.parse(stdout) as { rows: Record<string, unknown>[] };
+}
 const cliJson = async (...args: string[]) =>
   JSON.parse(await cli(...args, '--format', 'json')) as { rows: Record<string, unknown>[] };
 
@@ -244,6 +258,28 @@ describe('the dashboard in Chromium', () => {
     expect(untagged.length).toBeGreaterThan(0);
     await poll(() => text('quality-no-team')).toBe(String(untagged.length));
     await shot('data-quality');
+  });
+
+  it('looks back to the end of a past day: Overview and Nodes equal the CLI with --as-of', async () => {
+    const day = dates[1]!;
+    const [then] = (await cliAsOf(`${day}T23:59:59Z`, 'report', 'fleet-summary')).rows;
+    const [now] = (await cliJson('report', 'fleet-summary')).rows;
+    expect(then).not.toEqual(now);
+    await page.goto(`${origin}/?asOf=${day}`);
+    await poll(() => text('kpi-compliance_pct')).toBe(`${String(then?.compliance_pct)} %`);
+    for (const key of ['nodes', 'compliant', 'non_compliant', 'stale', 'not_scanned', 'inactive']) {
+      expect(await text(`kpi-${key}`), key).toBe(String(then?.[key]));
+    }
+    expect(await text('evaluated-at')).toContain(`the end of ${day} (UTC)`);
+    await shot('overview-as-of');
+    await page.getByRole('link', { name: 'Nodes', exact: true }).click();
+    await page.waitForURL(new RegExp(`asOf=${day}`));
+    const nonCompliantThen = (
+      await cliAsOf(`${day}T23:59:59Z`, 'report', 'node-compliance', '--param', 'status=NON_COMPLIANT')
+    ).rows;
+    await page.getByLabel('status').selectOption('NON_COMPLIANT');
+    await poll(() => text('nodes-total')).toBe(String(nonCompliantThen.length));
+    await page.goto(`${origin}/`);
   });
 
   it('shows every time in UTC, or in the browser’s zone when asked', async () => {

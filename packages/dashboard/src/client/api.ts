@@ -3,6 +3,7 @@
  * prints; an error carries the server's message, which says what to do.
  */
 import { createContext, useContext, useEffect, useState } from 'react';
+import { useSearchParams } from 'wouter';
 
 export type ColumnType =
   'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'list' | 'other';
@@ -51,6 +52,21 @@ export function reportPath(id: string, params: Record<string, string | number | 
   return apiPath(`/api/reports/${encodeURIComponent(id)}`, params);
 }
 
+/**
+ * The day the views look back to (`?asOf=2026-10-31`, the end of that UTC day), or '' for now. It lives in the
+ * address like every filter, so a month-end view can be sent as a link.
+ */
+export function useAsOf(): string {
+  const [params] = useSearchParams();
+  return params.get('asOf') ?? '';
+}
+
+/** Reports and the node table can be asked as of a past instant; other views are about now or a range. */
+export function withAsOf(path: string, asOf: string): string {
+  if (!asOf || !/^\/api\/(reports\/|nodes(\?|$))/.test(path)) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}asOf=${encodeURIComponent(asOf)}`;
+}
+
 /** The same view as a download. */
 export function downloadPath(path: string, format: 'csv' | 'pdf'): string {
   return `${path}${path.includes('?') ? '&' : '?'}format=${format}`;
@@ -73,8 +89,10 @@ export interface Loaded<T> {
 }
 
 /** Fetches `path` (nothing when null), again whenever it or the data version changes. */
-export function useApi<T>(path: string | null): Loaded<T> {
+export function useApi<T>(wanted: string | null): Loaded<T> {
   const version = useContext(DataVersion);
+  const asOf = useAsOf();
+  const path = wanted === null ? null : withAsOf(wanted, asOf);
   const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: true });
   useEffect(() => {
     if (path === null) return;

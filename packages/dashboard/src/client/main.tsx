@@ -1,7 +1,7 @@
 import { StrictMode, type ReactNode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Link, Route, Switch, useRoute } from 'wouter';
-import { DataVersion, getJson, type Meta } from './api';
+import { DataVersion, getJson, type Meta, useAsOf } from './api';
 import { formatTimestamp, type Zone, ZoneContext } from './format';
 import { Cve } from './pages/Cve';
 import { NodePage } from './pages/NodePage';
@@ -10,6 +10,7 @@ import { Overview } from './pages/Overview';
 import { Patches } from './pages/Patches';
 import { Quality } from './pages/Quality';
 import { Teams } from './pages/Teams';
+import { useUrlState } from './url-state';
 import { Trends } from './pages/Trends';
 import './styles.css';
 
@@ -27,16 +28,36 @@ const META_POLL_MS = 5000;
 
 function NavLink(props: { href: string; label: string }): ReactNode {
   const [active] = useRoute(props.href === '/' ? '/' : `${props.href}/*?`);
+  // Moving between pages keeps the day looked back to.
+  const asOf = useAsOf();
+  const href = asOf ? `${props.href}?asOf=${encodeURIComponent(asOf)}` : props.href;
   return (
-    <Link href={props.href} className={active ? 'active' : undefined}>
+    <Link href={href} className={active ? 'active' : undefined}>
       {props.label}
     </Link>
+  );
+}
+
+/** Look back to the end of a past UTC day; empty means now. */
+function AsOfPicker(): ReactNode {
+  const [get, set] = useUrlState();
+  return (
+    <label className="zone">
+      As of (UTC day end){' '}
+      <input type="date" value={get('asOf')} onChange={(event) => set({ asOf: event.target.value })} />
+      {get('asOf') ? (
+        <button type="button" onClick={() => set({ asOf: undefined })}>
+          now
+        </button>
+      ) : null}
+    </label>
   );
 }
 
 function App(): ReactNode {
   const [meta, setMeta] = useState<Meta>();
   const [problem, setProblem] = useState<string>();
+  const asOf = useAsOf();
   const [zone, setZone] = useState<Zone>(() =>
     localStorage.getItem('patchboard-zone') === 'local' ? 'local' : 'UTC',
   );
@@ -76,6 +97,7 @@ function App(): ReactNode {
               <NavLink key={href} href={href} label={label} />
             ))}
           </nav>
+          <AsOfPicker />
           <label className="zone">
             Times in{' '}
             <select value={zone} onChange={(event) => chooseZone(event.target.value as Zone)}>
@@ -111,9 +133,10 @@ function App(): ReactNode {
         <footer>
           {meta ? (
             <span data-testid="evaluated-at">
-              Evaluated at {formatTimestamp(meta.evaluatedAt, zone)} · data copied{' '}
-              {formatTimestamp(meta.snapshotTakenAt, zone)} · {meta.nodes.toLocaleString('en-US')} nodes ·
-              Patchboard {meta.version}
+              Evaluated at{' '}
+              {asOf ? `the end of ${asOf} (UTC), from history` : formatTimestamp(meta.evaluatedAt, zone)} ·
+              data copied {formatTimestamp(meta.snapshotTakenAt, zone)} · {meta.nodes.toLocaleString('en-US')}{' '}
+              nodes · Patchboard {meta.version}
             </span>
           ) : null}
         </footer>

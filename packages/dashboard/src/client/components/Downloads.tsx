@@ -1,14 +1,15 @@
 import type { ReactNode } from 'react';
-import { downloadPath } from '../api';
+import { downloadPath, useAsOf, withAsOf } from '../api';
 
 /** CSV and PDF of exactly the view on screen, rendered by the same code as the CLI's `--format csv|pdf`. */
 export function Downloads(props: { path: string }): ReactNode {
+  const path = withAsOf(props.path, useAsOf());
   return (
     <span className="downloads">
-      <a href={downloadPath(props.path, 'csv')} download>
+      <a href={downloadPath(path, 'csv')} download>
         CSV
       </a>
-      <a href={downloadPath(props.path, 'pdf')} download>
+      <a href={downloadPath(path, 'pdf')} download>
         PDF
       </a>
     </span>
