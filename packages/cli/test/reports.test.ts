@@ -13,6 +13,7 @@ import {
   parseIsoInstant,
   type QueryEngine,
   REPORTS,
+  reportParameterNames,
   type ResultRow,
   sql,
 } from '@patchboard/core';
@@ -292,5 +293,37 @@ describe("the AWS recipe's queries, unchanged", () => {
     const hostile = compileReport('node-compliance', { team: "x' OR '1'='1" }, context()).query;
     expect(hostile.sql).not.toContain("x' OR");
     expect(hostile.parameters).toContain("x' OR '1'='1");
+  });
+
+  it('takes injection attempts through every parameter of every report as plain values', async () => {
+    const payloads = ["x' OR '1'='1", "'; DROP TABLE aws_tag; --", '") OR 1=1 --', "CVE-2026-1' OR 1=1"];
+    const tagsBefore = await report('recipe-instance-list');
+    let ran = 0;
+    let refused = 0;
+    for (const r of REPORTS) {
+      for (const name of reportParameterNames(r)) {
+        for (const payload of payloads) {
+          const params = {
+            ...(r.id === 'cve-evidence' && name !== 'cve' ? { cve: 'CVE-2026-0001' } : {}),
+            [name]: payload,
+          };
+          let compiled;
+          try {
+            compiled = compileReport(r.id, params, context());
+          } catch (error) {
+            // Refused by the report's schema (an enum, a number, an id pattern): a usage error, never SQL.
+            expect((error as { code?: string }).code, `${r.id} ${name}`).toBe('USAGE');
+            refused += 1;
+            continue;
+          }
+          expect(compiled.query.sql, `${r.id} ${name}`).not.toContain(payload);
+          await engine.run(compiled.query);
+          ran += 1;
+        }
+      }
+    }
+    expect(ran).toBeGreaterThan(20);
+    expect(refused).toBeGreaterThan(20);
+    expect(await report('recipe-instance-list')).toEqual(tagsBefore);
   });
 });

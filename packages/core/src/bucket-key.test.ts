@@ -41,4 +41,11 @@ describe('parseBucketKey', () => {
   ])('skips %s', (key) => {
     expect(parseBucketKey(key)).toBeUndefined();
   });
+
+  it('refuses node ids that start with a dot: `..` and hidden files are not nodes', () => {
+    const base = 'AWS:Tag/accountid=111122223333/region=us-east-1/resourcetype=ManagedInstanceInventory/';
+    expect(parseBucketKey(`${base}...json`)).toBeUndefined();
+    expect(parseBucketKey(`${base}.hidden.json`)).toBeUndefined();
+    expect(parseBucketKey(`${base}i-0abc1234def567890.json`)?.nodeId).toBe('i-0abc1234def567890');
+  });
 });

@@ -27,6 +27,8 @@ export function parseBucketKey(key: string): BucketKey | undefined {
   const groups = KEY_PATTERN.exec(key)?.groups;
   if (!groups) return undefined;
   const { prefix = '', type, account, region, rt, node } = groups;
-  if (!type || !account || !region || !rt || !node || node === 'test') return undefined;
+  // No node id starts with a dot; `..` or `.hidden` in that place is a crafted or stray name, not a node.
+  if (!type || !account || !region || !rt || !node || node === 'test' || node.startsWith('.'))
+    return undefined;
   return { prefix, typeName: type, accountId: account, region, resourceType: rt, nodeId: node };
 }

@@ -8,7 +8,7 @@
 import type { BucketKey } from './bucket-key.js';
 import { type ColumnKind, type InventoryTypeSpec, RECORD_COLUMNS, tableColumns } from './inventory-types.js';
 import { normalisePatchState } from './patch-state.js';
-import { parseIsoInstant } from './timestamp.js';
+import { formatInstant, parseIsoInstant } from './timestamp.js';
 
 /** A column value: text, whole number, or an instant in epoch milliseconds (kind `timestamp`). */
 export type CellValue = string | number | null;
@@ -30,6 +30,11 @@ export interface ParsedObject {
 }
 
 const EXCERPT_CHARS = 160;
+/**
+ * The longest line read as a record. The agent's records are a few kilobytes; a line of megabytes is not
+ * inventory, and parsing it would cost memory out of proportion to anything it could hold.
+ */
+export const MAX_LINE_CHARS = 1_000_000;
 const BOM = 0xfeff;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8', { fatal: false });
@@ -86,7 +91,20 @@ function decodeLines(bytes: Uint8Array, errors: LineError[]): (string | undefine
   return text.split('\n');
 }
 
-function convert(raw: unknown, kind: ColumnKind): { value: CellValue; problem?: string } {
+export interface ParseOptions {
+  /**
+   * The latest instant a timestamp may name (epoch milliseconds), e.g. the ingest's start plus a day of clock
+   * skew. A time after it is an error and stored empty: one record dated 2099 would otherwise become the data's
+   * newest time, which history and audit packs cite as the cut-off.
+   */
+  readonly notAfter?: number;
+}
+
+function convert(
+  raw: unknown,
+  kind: ColumnKind,
+  options: ParseOptions,
+): { value: CellValue; problem?: string } {
   if (raw === null || raw === undefined) return { value: null };
   if (typeof raw === 'object')
     return { value: null, problem: 'expected a single value, got an object or list' };
@@ -110,6 +128,12 @@ function convert(raw: unknown, kind: ColumnKind): { value: CellValue; problem?: 
         return {
           value: null,
           problem: `expected an ISO-8601 time such as 2026-10-31T23:59:59Z, got ${JSON.stringify(raw)}`,
+        };
+      }
+      if (options.notAfter !== undefined && millis > options.notAfter) {
+        return {
+          value: null,
+          problem: `${JSON.stringify(raw)} is in the future (after ${formatInstant(options.notAfter)})`,
         };
       }
       return { value: millis };
@@ -144,6 +168,7 @@ export function parseInventoryObject(
   bytes: Uint8Array,
   key: BucketKey,
   type: InventoryTypeSpec,
+  options: ParseOptions = {},
 ): ParsedObject {
   const errors: LineError[] = [];
   const rows: CellValue[][] = [];
@@ -165,7 +190,7 @@ export function parseInventoryObject(
       const index = plan.indexByAttribute.get(attribute.toLowerCase());
       if (index === undefined || row[index] !== null) continue;
       const kind = plan.kinds[index] ?? 'text';
-      const { value, problem } = convert(record[attribute], kind);
+      const { value, problem } = convert(record[attribute], kind, options);
       if (problem)
         errors.push({ line, reason: `field ${attribute}: ${problem}; stored as empty`, excerpt: excerpt() });
       row[index] = value;
@@ -192,6 +217,15 @@ export function parseInventoryObject(
     if (raw === undefined) continue; // not UTF-8, already reported
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') continue;
+    if (line.length > MAX_LINE_CHARS) {
+      errors.push({
+        line: i + 1,
+        reason: `the line is ${line.length.toLocaleString('en-US')} characters, over the ${MAX_LINE_CHARS.toLocaleString('en-US')} a record may take; skipped`,
+        excerpt: excerptOf(line),
+      });
+      records++;
+      continue;
+    }
     let record: unknown;
     try {
       record = JSON.parse(line);

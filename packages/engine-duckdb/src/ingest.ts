@@ -65,6 +65,8 @@ interface PlannedObject {
 }
 
 const DEFAULT_MAX_OBJECT_BYTES = 512 * 1024 * 1024;
+/** How far past the ingest's own clock a record's time may be (clocks of member accounts' machines drift). */
+const CLOCK_SKEW_MS = 86_400_000;
 
 /** Appends one parsed row, cell by cell, with the appender call that matches each column's kind. */
 function appendRow(appender: DuckDBAppender, kinds: readonly ColumnKind[], row: readonly CellValue[]): void {
@@ -225,7 +227,7 @@ export async function ingest(
         });
         continue;
       }
-      const parsed = parseInventoryObject(bytes, p.key, p.type);
+      const parsed = parseInventoryObject(bytes, p.key, p.type, { notAfter: started + CLOCK_SKEW_MS });
       const target = appenders.get(p.type.typeName)!;
       for (const row of parsed.rows) appendRow(target.appender, target.kinds, row);
       for (const lineError of parsed.errors) recordError(p.object.key, lineError);
