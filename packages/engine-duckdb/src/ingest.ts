@@ -17,6 +17,7 @@ import {
   inventoryType,
   type LineError,
   parseBucketKey,
+  PatchboardError,
   parseInventoryObject,
   type SourceObject,
   type SourceReader,
@@ -305,9 +306,32 @@ export async function ingest(
     await connection.run('COMMIT');
     return summary;
   } catch (error) {
-    await connection.run('ROLLBACK');
+    // After a failed write DuckDB may refuse even the rollback; the first error is the one that says why.
+    await connection.run('ROLLBACK').catch(() => undefined);
+    if (isWriteFailure(error)) {
+      throw new PatchboardError(
+        'IO',
+        `The database could not be written (${firstLine(error)}): the disk is full or a file size limit was reached. Nothing of this ingest was kept; free space and run it again.`,
+        { cause: error },
+      );
+    }
     throw error;
   }
+}
+
+function isWriteFailure(error: unknown): boolean {
+  return /No space left on device|File too large|Could not write file|Disk quota exceeded/i.test(
+    String((error as Error)?.message ?? error),
+  );
+}
+
+/** The operating system's words from DuckDB's message, without its advice to restart. */
+function firstLine(error: unknown): string {
+  const message = String((error as Error)?.message ?? error);
+  return (
+    /(No space left on device|File too large|Disk quota exceeded)/i.exec(message)?.[1] ??
+    message.split('\n')[0]!
+  );
 }
 
 const OBJECT_KINDS: ColumnKind[] = [

@@ -231,6 +231,14 @@ async function writePack(
     return { dir: target, files: listed };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EFBIG' || code === 'EDQUOT') {
+      throw new PatchboardError(
+        'IO',
+        `The audit pack could not be written to ${out} (${code}): the disk is full or a file size limit was reached. Nothing was left there; free space and run it again.`,
+        { cause: error },
+      );
+    }
     throw error;
   }
 }

@@ -36,7 +36,11 @@ export function registerIngest(program: Command): void {
         );
       } finally {
         progress.stop();
-        closeDatabase(db);
+        try {
+          closeDatabase(db);
+        } catch {
+          // A database DuckDB invalidated after a failed write cannot close cleanly; the ingest's error says why.
+        }
       }
     });
 }
