@@ -347,6 +347,14 @@ describe('the dashboard API', () => {
         .end();
     });
     expect(status).toBe(403);
+    // Nothing changes state, so there is nothing to forge: any other method is refused.
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      expect((await api('/api/reports/fleet-summary', { method })).status, method).toBe(404);
+    }
+    // A token that was tried is never echoed back.
+    const guess = 'guessed-token-1234567890';
+    const wrong = await fetch(`${origin}/?token=${guess}`, { redirect: 'manual' });
+    expect(await wrong.text()).not.toContain(guess);
   });
 
   it('keeps answering while an ingest runs in another process, then shows the committed data', async () => {
