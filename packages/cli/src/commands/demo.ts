@@ -96,7 +96,8 @@ export function registerDemo(program: Command): void {
         );
         process.stderr.write(
           `\nNext: patchboard --db ${databasePath} --as-of ${fleet.snapshots[10]}T00:00:00Z report fleet-summary\n` +
-            `      patchboard --db ${databasePath} --now ${at} cve --patch <id from overdue-patches>\n`,
+            `      patchboard --db ${databasePath} --now ${at} cve --patch <id from overdue-patches>\n` +
+            `      patchboard --db ${databasePath} --now ${at} serve    (the web dashboard; open the link it prints)\n`,
         );
       } finally {
         await engine.close();
