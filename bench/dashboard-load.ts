@@ -5,6 +5,8 @@
  *   BENCH_DAYS=3 (default)
  *   BENCH_DB=path                 an existing database instead (e.g. bench/out/history.duckdb, 30 days)
  *   BENCH_CLIENTS=20, BENCH_SECONDS=30
+ *   BENCH_INGEST=path             a bucket copy to ingest while the clients run (the served database is then a
+ *                                 scratch copy, so BENCH_DB is left as it was)
  *
  * Targets (issue: dashboard): API p95 under 100 ms for every view with 20 concurrent clients for 30 s; the first
  * page interactive in under 1 s; the client bundle under 1 MB. `patchboard serve` runs in its own process on
@@ -58,7 +60,15 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-const dbPath = await database();
+const INGEST = process.env.BENCH_INGEST;
+const source = await database();
+// An ingest during the load writes to a scratch copy, never to the database named.
+const dbPath = INGEST ? join(OUT, 'dashboard-scratch.duckdb') : source;
+if (INGEST) {
+  const { copyFile } = await import('node:fs/promises');
+  await rm(`${dbPath}.wal`, { force: true });
+  await copyFile(source, dbPath);
+}
 
 // The serve command in its own process, as a user runs it.
 const server = spawn(process.execPath, [BIN, 'serve', '--db', dbPath, '--now', AT, '--port', '0'], {
@@ -191,6 +201,25 @@ try {
   const samples = new Map<string, number[]>(Object.keys(views).map((name) => [name, []]));
   let failures = 0;
   const deadline = performance.now() + SECONDS * 1000;
+  // The server's resident memory, once a second, to see whether it stays flat.
+  const rss: number[] = [];
+  const sampler = setInterval(() => {
+    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+    rss.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  }, 1000);
+  // An ingest in its own process a few seconds into the load, as `patchboard ingest` would run from cron.
+  const ingestRun = INGEST
+    ? new Promise<string>((resolve) => {
+        setTimeout(() => {
+          const started = performance.now();
+          const child = spawn(process.execPath, [BIN, 'ingest', INGEST, '--db', dbPath], { stdio: 'ignore' });
+          child.on('exit', (code) =>
+            resolve(`exit ${code} after ${((performance.now() - started) / 1000).toFixed(1)} s`),
+          );
+        }, 5000);
+      })
+    : Promise.resolve('none');
+  const dataVersionBefore = (meta as unknown as { dataVersion: string }).dataVersion;
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < deadline) {
@@ -236,6 +265,15 @@ try {
     `${'all views'.padEnd(40)}${String(all.length).padStart(9)}${ms(percentile(all, 50)).padStart(11)}${ms(percentile(all, 95)).padStart(11)}${ms(percentile(all, 99)).padStart(11)}`,
   );
   console.log(`failed requests: ${failures}; throughput ${(all.length / SECONDS).toFixed(0)} requests/s`);
+  clearInterval(sampler);
+  const ingestOutcome = await ingestRun;
+  const dataVersionAfter = ((await get('/api/meta')).body as { dataVersion: string }).dataVersion;
+  console.log(
+    `ingest during the load: ${ingestOutcome}${INGEST ? `; the dashboard ${dataVersionAfter === dataVersionBefore ? 'still shows the old data' : 'shows the new data'}` : ''}`,
+  );
+  console.log(
+    `server memory (RSS) during the load: first ${rss[0]?.toFixed(0)} MiB, max ${Math.max(...rss).toFixed(0)} MiB, last ${rss.at(-1)?.toFixed(0)} MiB`,
+  );
   console.log(
     `first page, Overview interactive (figures and navigation): ${interactive.map(ms).join(', ')} (target < 1000 ms); all 7 charts drawn: ${drawn.map(ms).join(', ')}`,
   );
