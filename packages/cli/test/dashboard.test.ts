@@ -253,7 +253,8 @@ describe('the dashboard in Chromium', () => {
     const [summary] = (await cliJson('report', 'fleet-summary')).rows;
     await page.getByRole('link', { name: 'Data quality', exact: true }).click();
     await poll(() => text('quality-stale')).toBe(String(summary?.stale));
-    expect(await text('quality-not-scanned')).toBe(String(summary?.not_scanned));
+    // Each count is its own request: wait for each, not only the first.
+    await poll(() => text('quality-not-scanned')).toBe(String(summary?.not_scanned));
     const untagged = (await cliJson('report', 'node-compliance', '--param', 'team=(untagged)')).rows;
     expect(untagged.length).toBeGreaterThan(0);
     await poll(() => text('quality-no-team')).toBe(String(untagged.length));
