@@ -47,6 +47,10 @@ export default tseslint.config(
     rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator']),
   },
   {
+    files: ['packages/engine-athena/src/**'],
+    rules: restrict(['@patchboard/cli', '@patchboard/engine-duckdb', '@patchboard/generator', '@duckdb/*']),
+  },
+  {
     files: ['packages/dashboard/src/server/**'],
     rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator', '@duckdb/*']),
   },
