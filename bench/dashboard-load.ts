@@ -4,16 +4,21 @@
  *   BENCH_NODES=10000 (default)   fleet size (generated with BENCH_DAYS days of history when no BENCH_DB)
  *   BENCH_DAYS=3 (default)
  *   BENCH_DB=path                 an existing database instead (e.g. bench/out/history.duckdb, 30 days)
- *   BENCH_CLIENTS=20, BENCH_SECONDS=30
- *   BENCH_INGEST=path             a bucket copy to ingest while the clients run (the served database is then a
- *                                 scratch copy, so BENCH_DB is left as it was)
+ *   BENCH_CLIENTS=50, BENCH_SECONDS=60 visitors, and how long they visit
+ *   BENCH_THINK_MS=1000-3000      a visitor's pause between pages (a person reads for longer; this is harsh)
+ *   BENCH_SATURATION_SECONDS=10   then the same visitors with no pause at all: the server's capacity
+ *   BENCH_INGEST=path             a bucket copy to ingest while the visitors are on (the served database is
+ *                                 then a scratch copy, so BENCH_DB is left as it was)
+ *   BENCH_JSON=path               also write the figures as JSON (the reliability summary reads them)
  *
- * Targets (issue: dashboard): API p95 under 100 ms for every view with 20 concurrent clients for 30 s; the first
- * page interactive in under 1 s; the client bundle under 1 MB. `patchboard serve` runs in its own process on
- * loopback; the clients are this process. Figures are printed, never asserted.
+ * Targets: API p99 under 250 ms for every view with 50 visitors for 60 s while an ingest runs, memory flat
+ * (reliability issue); p95 under 100 ms with 20 (dashboard issue); the first page interactive in under 1 s;
+ * the client bundle under 1 MB. A visitor opens a page — the page's requests at once, as the browser sends
+ * them — reads it, and opens another. `patchboard serve` runs in its own process on loopback; the visitors are
+ * this process. Figures are printed, never asserted.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -27,8 +32,11 @@ import { LocalFolderSource } from '../packages/cli/src/sources/local-folder.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 10_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 3);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
-const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 30), 300);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+/** A visitor's pause between pages, from–to in milliseconds: `BENCH_THINK_MS=1000-3000`. */
+const THINK_MS = (process.env.BENCH_THINK_MS ?? '1000-3000').split('-').map(Number) as [number, number];
+const SATURATION_SECONDS = Math.min(Number(process.env.BENCH_SATURATION_SECONDS ?? 10), 120);
+const SECONDS = Math.min(Number(process.env.BENCH_SECONDS ?? 60), 300);
 const OUT = join(import.meta.dirname, 'out');
 const AT = '2026-10-31T00:00:00Z';
 const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'patchboard.js');
@@ -140,6 +148,73 @@ try {
     'trend (30 days)': () => `/api/trend?from=${from}`,
   };
 
+  // The pages of the client and the views each one asks for at once.
+  const pages: string[][] = [
+    ['meta', 'fleet-summary', 'fleet-summary by team', 'fleet-summary by baseline', 'severity-summary'],
+    ['nodes (random filters, sort, page)'],
+    ['node page (random node)'],
+    ['missing-patches', 'overdue-patches', 'severity-summary'],
+    ['cve evidence (random overdue patch)'],
+    ['team-environment'],
+    ['trend (30 days)', 'mttr'],
+    ['ingest-errors'],
+  ];
+  const load = async (clients: number, seconds: number, [thinkMin, thinkMax]: readonly number[]) => {
+    const samples = new Map<string, number[]>(Object.keys(views).map((name) => [name, []]));
+    let failures = 0;
+    const deadline = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < deadline) {
+          await Promise.all(
+            pick(pages).map(async (name) => {
+              try {
+                samples.get(name)!.push((await get(views[name]!())).ms);
+              } catch {
+                failures += 1;
+              }
+            }),
+          );
+          const think = thinkMin! + Math.random() * (thinkMax! - thinkMin!);
+          await new Promise((resolve) => setTimeout(resolve, Math.min(think, deadline - performance.now())));
+        }
+      }),
+    );
+    return { samples, failures };
+  };
+  /** Prints one row per view and returns every sample, sorted. */
+  const table = (samples: Map<string, number[]>, withBaselines: boolean): number[] => {
+    console.log(
+      'view'.padEnd(40) +
+        'requests'.padStart(9) +
+        'p50'.padStart(11) +
+        'p95'.padStart(11) +
+        'p99'.padStart(11) +
+        (withBaselines ? 'cold'.padStart(11) + 'duckdb direct'.padStart(15) : ''),
+    );
+    const all: number[] = [];
+    for (const [name, times] of samples) {
+      const sorted = [...times].sort((a, b) => a - b);
+      all.push(...sorted);
+      const base = direct.get(name);
+      console.log(
+        name.padEnd(40) +
+          String(sorted.length).padStart(9) +
+          ms(percentile(sorted, 50)).padStart(11) +
+          ms(percentile(sorted, 95)).padStart(11) +
+          ms(percentile(sorted, 99)).padStart(11) +
+          (withBaselines
+            ? ms(cold.get(name) ?? NaN).padStart(11) + (base === undefined ? '' : ms(base)).padStart(15)
+            : ''),
+      );
+    }
+    all.sort((a, b) => a - b);
+    console.log(
+      `${'all views'.padEnd(40)}${String(all.length).padStart(9)}${ms(percentile(all, 50)).padStart(11)}${ms(percentile(all, 95)).padStart(11)}${ms(percentile(all, 99)).padStart(11)}`,
+    );
+    return all;
+  };
+
   // Baseline: the same compiled reports run directly on DuckDB in this process, no HTTP, no cache.
   const direct = new Map<string, number>();
   {
@@ -197,12 +272,10 @@ try {
   }
   await browser.close();
 
-  // Load: CLIENTS clients, each asking for random views back to back, for SECONDS seconds.
-  const samples = new Map<string, number[]>(Object.keys(views).map((name) => [name, []]));
-  let failures = 0;
-  const deadline = performance.now() + SECONDS * 1000;
-  // The server's resident memory, once a second, to see whether it stays flat.
+  // Load: CLIENTS visitors for SECONDS seconds. A visitor opens a page (its requests at once, as the browser
+  // sends them), reads it for a think time, and opens the next; the ingest runs meanwhile.
   const rss: number[] = [];
+  // The server's resident memory, once a second, to see whether it stays flat.
   const sampler = setInterval(() => {
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     rss.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
@@ -220,60 +293,58 @@ try {
       })
     : Promise.resolve('none');
   const dataVersionBefore = (meta as unknown as { dataVersion: string }).dataVersion;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (performance.now() < deadline) {
-        const name = pick(Object.keys(views));
-        try {
-          samples.get(name)!.push((await get(views[name]!())).ms);
-        } catch {
-          failures += 1;
-        }
-      }
-    }),
-  );
-
-  const all: number[] = [];
-  console.log(
-    `\n${NODES.toLocaleString('en-US')}-node fleet (${meta.nodes} nodes in ${dbPath}); ${CLIENTS} clients for ${SECONDS} s on loopback\n`,
-  );
-  console.log(
-    'view'.padEnd(40) +
-      'requests'.padStart(9) +
-      'p50'.padStart(11) +
-      'p95'.padStart(11) +
-      'p99'.padStart(11) +
-      'cold'.padStart(11) +
-      'duckdb direct'.padStart(15),
-  );
-  for (const [name, times] of samples) {
-    const sorted = [...times].sort((a, b) => a - b);
-    all.push(...sorted);
-    const base = direct.get(name);
-    console.log(
-      name.padEnd(40) +
-        String(sorted.length).padStart(9) +
-        ms(percentile(sorted, 50)).padStart(11) +
-        ms(percentile(sorted, 95)).padStart(11) +
-        ms(percentile(sorted, 99)).padStart(11) +
-        ms(cold.get(name) ?? NaN).padStart(11) +
-        (base === undefined ? '' : ms(base)).padStart(15),
-    );
-  }
-  all.sort((a, b) => a - b);
-  console.log(
-    `${'all views'.padEnd(40)}${String(all.length).padStart(9)}${ms(percentile(all, 50)).padStart(11)}${ms(percentile(all, 95)).padStart(11)}${ms(percentile(all, 99)).padStart(11)}`,
-  );
-  console.log(`failed requests: ${failures}; throughput ${(all.length / SECONDS).toFixed(0)} requests/s`);
+  const visitors = await load(CLIENTS, SECONDS, THINK_MS);
   clearInterval(sampler);
   const ingestOutcome = await ingestRun;
   const dataVersionAfter = ((await get('/api/meta')).body as { dataVersion: string }).dataVersion;
+  // Capacity: the same pages with no pause at all, so the server is saturated and latency is queueing.
+  const saturated = await load(CLIENTS, SATURATION_SECONDS, [0, 0]);
+
+  console.log(
+    `\n${NODES.toLocaleString('en-US')}-node fleet (${meta.nodes} nodes in ${dbPath}); ${CLIENTS} visitors for ${SECONDS} s on loopback, each reading a page for ${THINK_MS[0] / 1000}–${THINK_MS[1] / 1000} s before the next${INGEST ? ', an ingest running' : ''}\n`,
+  );
+  const all = table(visitors.samples, true);
+  console.log(`failed requests: ${visitors.failures}; ${(all.length / SECONDS).toFixed(0)} requests/s`);
+  console.log(
+    `\nsaturation: ${CLIENTS} clients with no pause for ${SATURATION_SECONDS} s (queueing, not service time)`,
+  );
+  const flat = table(saturated.samples, false);
+  console.log(
+    `failed requests: ${saturated.failures}; throughput ${(flat.length / SATURATION_SECONDS).toFixed(0)} requests/s`,
+  );
   console.log(
     `ingest during the load: ${ingestOutcome}${INGEST ? `; the dashboard ${dataVersionAfter === dataVersionBefore ? 'still shows the old data' : 'shows the new data'}` : ''}`,
   );
+  // Flat means the second half of the run holds no more than the first half reached: caches fill, then stop.
+  const half = rss.slice(0, Math.ceil(rss.length / 2));
   console.log(
-    `server memory (RSS) during the load: first ${rss[0]?.toFixed(0)} MiB, max ${Math.max(...rss).toFixed(0)} MiB, last ${rss.at(-1)?.toFixed(0)} MiB`,
+    `server memory (RSS) during the load, sampled each second: first ${rss[0]?.toFixed(0)} MiB, max of the first half ${Math.max(...half).toFixed(0)} MiB, max ${Math.max(...rss).toFixed(0)} MiB, last ${rss.at(-1)?.toFixed(0)} MiB`,
   );
+  if (process.env.BENCH_JSON) {
+    const worst = Math.max(
+      ...[...visitors.samples.values()].map((times) =>
+        percentile(
+          [...times].sort((a, b) => a - b),
+          99,
+        ),
+      ),
+    );
+    writeFileSync(
+      process.env.BENCH_JSON,
+      JSON.stringify({
+        visitors: CLIENTS,
+        seconds: SECONDS,
+        ingest: ingestOutcome,
+        requests: all.length,
+        failures: visitors.failures + saturated.failures,
+        worstViewP99Ms: worst,
+        allP99Ms: percentile(all, 99),
+        saturationRequestsPerSecond: flat.length / SATURATION_SECONDS,
+        rssFirstHalfMaxMiB: Math.max(...half),
+        rssMaxMiB: Math.max(...rss),
+      }),
+    );
+  }
   console.log(
     `first page, Overview interactive (figures and navigation): ${interactive.map(ms).join(', ')} (target < 1000 ms); all 7 charts drawn: ${drawn.map(ms).join(', ')}`,
   );

@@ -53,9 +53,14 @@ export class DatabaseSnapshots {
   /**
    * Takes a new copy when the file has changed since the current one. While an ingest holds the file the
    * current copy stays in use; the next refresh tries again. Concurrent calls share one refresh.
+   *
+   * `prepare` runs on the new copy before it replaces the current one, while requests are still answered from
+   * the current one: a reader warms its caches there, so nobody waits for the first answers on new data.
    */
-  refresh(options: { mustSucceed?: boolean } = {}): Promise<void> {
-    this.refreshing ??= this.takeCopy(options.mustSucceed ?? false).finally(() => {
+  refresh(
+    options: { mustSucceed?: boolean; prepare?: (next: Snapshot) => Promise<void> } = {},
+  ): Promise<void> {
+    this.refreshing ??= this.takeCopy(options.mustSucceed ?? false, options.prepare).finally(() => {
       this.refreshing = undefined;
     });
     return this.refreshing;
@@ -87,7 +92,10 @@ export class DatabaseSnapshots {
     this.current = undefined;
   }
 
-  private async takeCopy(mustSucceed: boolean): Promise<void> {
+  private async takeCopy(
+    mustSucceed: boolean,
+    prepare: ((next: Snapshot) => Promise<void>) | undefined,
+  ): Promise<void> {
     let version: string;
     try {
       version = await fileVersion(this.path);
@@ -128,6 +136,8 @@ export class DatabaseSnapshots {
       retired: false,
     };
     this.held.add(next);
+    // A failed warm-up costs speed, not correctness (answers are computed on demand); the preparer reports it.
+    await prepare?.(next.snapshot).catch(() => undefined);
     const previous = this.current;
     this.current = next;
     if (previous) {

@@ -81,13 +81,17 @@ export async function startDashboard(
   const asOf = context.asOf;
   const { printPdf } = await import('../render/print-pdf.js');
   const app = dashboard.createDashboardApp({
-    data:
-      asOf === undefined
-        ? snapshots
-        : {
-            use: (work) => snapshots.use((s) => work({ ...s, engine: readingAsOf(s.engine, asOf) })),
-            refresh: () => snapshots.refresh(),
-          },
+    data: {
+      // With --as-of every query reads history as it was then.
+      use: (work) =>
+        snapshots.use((s) => work(asOf === undefined ? s : { ...s, engine: readingAsOf(s.engine, asOf) })),
+      refresh: (prepare) =>
+        snapshots.refresh({
+          prepare:
+            prepare &&
+            ((s) => prepare(asOf === undefined ? s : { ...s, engine: readingAsOf(s.engine, asOf) })),
+        }),
+    },
     policy: context.config.policy,
     token,
     now,

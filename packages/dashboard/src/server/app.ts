@@ -39,6 +39,13 @@ const REFRESH_EVERY_MS = 1000;
  * slower and starves the answers that come from the cache; the rest wait their turn.
  */
 const QUERIES_AT_ONCE = Math.max(2, availableParallelism());
+/**
+ * The questions re-asked on new data before it is shown: the most recently asked distinct views. An ingest
+ * then never leaves the next visitors waiting for every chart at once.
+ */
+const WARM_QUESTIONS = 64;
+/** Warming stops after this long; whatever is left is answered on demand. */
+const WARM_BUDGET_MS = 30_000;
 
 const formatSchema = z.enum(['json', 'csv', 'pdf']).default('json');
 
@@ -90,7 +97,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   const { data, exporters } = options;
   const app = new Hono();
   const answers = new AnswerCache<ReportDocument>(500);
-  const nodeLists = new AnswerCache<QueryResult>(2);
+  const nodeLists = new AnswerCache<QueryResult>(4);
   const nodeDetails = new AnswerCache<Record<string, unknown>>(200);
   const serialised = new WeakMap<ReportDocument, string>();
   let lastRefresh = 0;
@@ -117,19 +124,23 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     // Look for a committed ingest at most once a second; this request still answers from the current data.
     if (Date.now() - lastRefresh > REFRESH_EVERY_MS) {
       lastRefresh = Date.now();
-      data.refresh().catch((error: unknown) => console.error(`Refreshing the data failed: ${String(error)}`));
+      data
+        .refresh(warm)
+        .catch((error: unknown) => console.error(`Refreshing the data failed: ${String(error)}`));
     }
     await next();
     c.header('Cache-Control', 'no-store');
   });
 
   const queue = pLimit(QUERIES_AT_ONCE);
-  /** The snapshot with its engine behind the queue. */
-  const queued = (snapshot: DataSnapshot): DataSnapshot => ({
+  // Warming new data takes a lane of its own, so visitors' questions never wait behind it.
+  const warmQueue = pLimit(1);
+  /** The snapshot with its engine behind a queue. */
+  const queued = (snapshot: DataSnapshot, lane = queue): DataSnapshot => ({
     ...snapshot,
     engine: {
       dialect: snapshot.engine.dialect,
-      run: (query, runOptions) => queue(() => snapshot.engine.run(query, runOptions)),
+      run: (query, runOptions) => lane(() => snapshot.engine.run(query, runOptions)),
       close: () => snapshot.engine.close(),
     },
   });
@@ -142,20 +153,45 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     dialect: snapshot.engine.dialect,
   });
 
+  type Compute = (snapshot: DataSnapshot, now: number) => Promise<ReportDocument>;
+  /** Recently asked views by request, most recent last: what `warm` asks again on new data. */
+  const recent = new Map<string, Compute>();
+
   /** Answers once per (data version, evaluation time, request); repeated views cost nothing. */
-  const answer = (
-    c: Context,
-    compute: (snapshot: DataSnapshot, now: number) => Promise<ReportDocument>,
-  ): Promise<ReportDocument> =>
+  const answer = (c: Context, compute: Compute): Promise<ReportDocument> =>
     use((snapshot) => {
       const now = options.now();
       const url = new URL(c.req.url);
       url.searchParams.delete('format');
       url.searchParams.sort();
-      return answers.get(`${snapshot.version}|${now}|${url.pathname}?${url.search}`, () =>
-        compute(snapshot, now),
-      );
+      const request = `${url.pathname}?${url.search}`;
+      recent.delete(request);
+      recent.set(request, compute);
+      if (recent.size > WARM_QUESTIONS) recent.delete(recent.keys().next().value!);
+      return answers.get(`${snapshot.version}|${now}|${request}`, () => compute(snapshot, now));
     });
+
+  /** Answers the node table and the recent views on a new snapshot before it is shown. */
+  const warm = async (next: DataSnapshot): Promise<void> => {
+    const snapshot = queued(next, warmQueue);
+    const now = options.now();
+    const deadline = Date.now() + WARM_BUDGET_MS;
+    const questions: [string, () => Promise<unknown>][] = [
+      ['the node table', () => nodeList(snapshot, now, undefined)],
+      ...[...recent]
+        .reverse()
+        .map(([request, compute]): [string, () => Promise<unknown>] => [
+          request,
+          () => answers.get(`${next.version}|${now}|${request}`, () => compute(snapshot, now)),
+        ]),
+    ];
+    for (const [name, ask] of questions) {
+      if (Date.now() > deadline) break;
+      await ask().catch((error: unknown) =>
+        console.error(`Warming ${name} on new data failed: ${String(error)}`),
+      );
+    }
+  };
 
   const respond = async (c: Context, document: ReportDocument): Promise<Response> => {
     const format = parseOrThrow(formatSchema, c.req.query('format'), 'format');

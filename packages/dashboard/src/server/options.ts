@@ -15,8 +15,11 @@ export interface DataSnapshot {
 export interface DashboardData {
   /** Runs `work` on the current snapshot, which stays valid until `work` ends. */
   use<T>(work: (snapshot: DataSnapshot) => Promise<T>): Promise<T>;
-  /** Looks for newly committed data; cheap when nothing changed. */
-  refresh(): Promise<void>;
+  /**
+   * Looks for newly committed data; cheap when nothing changed. `prepare` runs on a new snapshot before it
+   * replaces the current one (which keeps answering meanwhile).
+   */
+  refresh(prepare?: (next: DataSnapshot) => Promise<void>): Promise<void>;
 }
 
 /** A view as the CLI would print it with `--format json`. */
