@@ -8,7 +8,8 @@
  *   BENCH_THINK_MS=1000-3000      a visitor's pause between pages (a person reads for longer; this is harsh)
  *   BENCH_SATURATION_SECONDS=10   then the same visitors with no pause at all: the server's capacity
  *   BENCH_INGEST=path             a bucket copy to ingest while the visitors are on (the served database is
- *                                 then a scratch copy, so BENCH_DB is left as it was)
+ *                                 then a scratch copy, so BENCH_DB is left as it was); `next`: the generated
+ *                                 fleet's last day, kept out of the database for this
  *   BENCH_JSON=path               also write the figures as JSON (the reliability summary reads them)
  *
  * Targets: API p99 under 250 ms for every view with 50 visitors for 60 s while an ingest runs, memory flat
@@ -42,17 +43,26 @@ const AT = '2026-10-31T00:00:00Z';
 const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'patchboard.js');
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-async function database(): Promise<string> {
-  if (process.env.BENCH_DB) return process.env.BENCH_DB;
-  const path = join(OUT, `dashboard-${NODES}x${DAYS}.duckdb`);
-  if (existsSync(path)) return path;
+/** The generated fleet's day folders; with BENCH_INGEST=next the last one is kept for the load. */
+const NEXT_DAY = process.env.BENCH_INGEST === 'next';
+
+async function database(): Promise<{ path: string; nextDay?: string }> {
+  if (process.env.BENCH_DB) {
+    if (NEXT_DAY) throw new Error('BENCH_INGEST=next needs a generated fleet: leave BENCH_DB unset.');
+    return { path: process.env.BENCH_DB };
+  }
   const dir = join(OUT, `dashboard-${NODES}x${DAYS}`);
   if (!existsSync(join(dir, 'days'))) {
     console.log(`generating ${NODES} nodes x ${DAYS} days …`);
     await generateFleet({ outDir: dir, nodes: NODES, accounts: 3, regions: 2, days: DAYS, seed: 42, at: AT });
   }
+  const days = readdirSync(join(dir, 'days')).sort();
+  const ingested = NEXT_DAY ? days.slice(0, -1) : days;
+  const path = join(OUT, `dashboard-${NODES}x${ingested.length}${NEXT_DAY ? `of${DAYS}` : ''}.duckdb`);
+  const nextDay = NEXT_DAY ? join(dir, 'days', days.at(-1)!) : undefined;
+  if (existsSync(path)) return { path, nextDay };
   const db = await openDatabase(`${path}.partial`);
-  for (const day of readdirSync(join(dir, 'days')).sort()) {
+  for (const day of ingested) {
     console.log(`ingesting ${day} …`);
     await ingest(db.connection, new LocalFolderSource(join(dir, 'days', day)));
   }
@@ -61,15 +71,15 @@ async function database(): Promise<string> {
   await rm(path, { force: true });
   const { rename } = await import('node:fs/promises');
   await rename(`${path}.partial`, path);
-  return path;
+  return { path, nextDay };
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-const INGEST = process.env.BENCH_INGEST;
-const source = await database();
+const { path: source, nextDay } = await database();
+const INGEST = nextDay ?? process.env.BENCH_INGEST;
 // An ingest during the load writes to a scratch copy, never to the database named.
 const dbPath = INGEST ? join(OUT, 'dashboard-scratch.duckdb') : source;
 if (INGEST) {

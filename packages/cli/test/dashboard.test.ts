@@ -312,7 +312,9 @@ describe('the dashboard API', () => {
     ).toBe('%PDF-');
   });
 
-  it('validates parameters and binds them: a bad value is a 400 that says why, a quote is just a character', async () => {
+  it('validates parameters and binds them: a bad value is a 400 that says why, a quote is just a character', async ({
+    task,
+  }) => {
     const bad = await api('/api/reports/node-compliance?status=BROKEN');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/status/);
@@ -323,9 +325,12 @@ describe('the dashboard API', () => {
     expect(injected.rows).toEqual([]);
     expect((await api('/api/nodes?sort=password')).status).toBe(400);
     expect((await api('/api/nodes?limit=5&limit=6')).status).toBe(400);
+    task.meta.figures = { area: 'dashboard API: bad and hostile query strings', cases: 6 };
   });
 
-  it('lets no one in without the session; the token worked once; other Host names are refused', async () => {
+  it('lets no one in without the session; the token worked once; other Host names are refused', async ({
+    task,
+  }) => {
     expect((await fetch(`${origin}/api/meta`)).status).toBe(401);
     const again = await fetch(dashboard.url, { redirect: 'manual' });
     expect(again.status).toBe(401);
@@ -356,6 +361,8 @@ describe('the dashboard API', () => {
     const guess = 'guessed-token-1234567890';
     const wrong = await fetch(`${origin}/?token=${guess}`, { redirect: 'manual' });
     expect(await wrong.text()).not.toContain(guess);
+    // No session, the spent token, the CSP, a foreign Host, three methods, a guessed token.
+    task.meta.figures = { area: 'dashboard access', cases: 8 };
   });
 
   it('keeps answering while an ingest runs in another process, then shows the committed data', async () => {

@@ -41,7 +41,9 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('a full disk', () => {
-  it('stops an ingest with a clear message; the database keeps its state and the next ingest completes', async () => {
+  it('stops an ingest with a clear message; the database keeps its state and the next ingest completes', async ({
+    task,
+  }) => {
     const before = await nodes();
     const room = Math.ceil((await stat(db)).size / 1024) + 512;
     const failed = await limited(room, 'ingest', join(dir, 'fleet', 'bucket'), '--db', db);
@@ -53,9 +55,12 @@ describe('a full disk', () => {
     expect(await nodes()).toBe(before);
     await run(process.execPath, [BIN, 'ingest', join(dir, 'fleet', 'bucket'), '--db', db]);
     expect(await nodes()).toBe(600);
+    task.meta.figures = { area: 'disk full', faults: 1 };
   });
 
-  it('stops an audit pack with a clear message and leaves nothing that looks like a pack', async () => {
+  it('stops an audit pack with a clear message and leaves nothing that looks like a pack', async ({
+    task,
+  }) => {
     const out = join(dir, 'pack');
     const failed = await limited(
       16,
@@ -71,5 +76,6 @@ describe('a full disk', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr).toContain(`The audit pack could not be written to ${out} (EFBIG)`);
     expect((await readdir(dir)).filter((name) => name.includes('pack'))).toEqual([]);
+    task.meta.figures = { area: 'disk full', faults: 1 };
   });
 });

@@ -112,7 +112,9 @@ describe('a hostile bucket', () => {
     expect(stored.map((r) => [r.key, r.value])).toEqual(LINES.flatMap((l) => (l.row ? [l.row] : [])));
   });
 
-  it('reports each bad line of the file by number with a reason that says what was wrong', async () => {
+  it('reports each bad line of the file by number with a reason that says what was wrong', async ({
+    task,
+  }) => {
     const errors = await rows(
       `SELECT line, reason FROM ingest_errors WHERE object_key = ? ORDER BY line, reason`,
       TAGS_A,
@@ -127,6 +129,13 @@ describe('a hostile bucket', () => {
     }
     // Nothing is reported for a line that was fine.
     expect(new Set(errors.map((e) => e.line))).toEqual(new Set(expected.map((e) => e.line)));
+    const [all] = await rows(`SELECT count(*) AS n FROM ingest_errors`);
+    task.meta.figures = {
+      area: 'hostile bucket: bad lines, 50 MB line, odd keys, links, 10k empty files',
+      // The tag file's lines, the 50 MB line, five keys outside the layout, the link, the empty files.
+      cases: LINES.length + 1 + 5 + 1 + EMPTY_FILES,
+      errors: Number(all?.n),
+    };
   });
 
   it('refuses a 50 MB line without storing it, and names the file', async () => {

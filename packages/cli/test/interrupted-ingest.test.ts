@@ -41,7 +41,7 @@ async function counts(dbPath: string): Promise<Record<string, unknown>> {
  */
 const TRIALS = Number(process.env.PATCHBOARD_KILL_TRIALS ?? 3);
 
-it(`survives kill -9 at ${TRIALS} points during ingest`, async () => {
+it(`survives kill -9 at ${TRIALS} points during ingest`, async ({ task }) => {
   const bucket = join(dir, 'bucket');
   const before = join(dir, 'before.duckdb');
   const reference = join(dir, 'reference.duckdb');
@@ -102,6 +102,10 @@ it(`survives kill -9 at ${TRIALS} points during ingest`, async () => {
     await rm(db, { force: true });
   }
   console.log(`kill -9 trials (ingest alone takes ${ingestMs} ms): ${outcomes.join('; ')}`);
+  task.meta.figures = {
+    area: 'kill -9 during ingest',
+    faults: outcomes.filter((o) => o.includes('SIGKILL')).length,
+  };
   // At least one kill must have landed while the ingest was writing, or the test proved nothing.
   expect(outcomes.some((o) => o.includes('SIGKILL, while writing, before'))).toBe(true);
 }, 600_000);

@@ -295,7 +295,7 @@ describe("the AWS recipe's queries, unchanged", () => {
     expect(hostile.parameters).toContain("x' OR '1'='1");
   });
 
-  it('takes injection attempts through every parameter of every report as plain values', async () => {
+  it('takes injection attempts through every parameter of every report as plain values', async ({ task }) => {
     const payloads = ["x' OR '1'='1", "'; DROP TABLE aws_tag; --", '") OR 1=1 --', "CVE-2026-1' OR 1=1"];
     const tagsBefore = await report('recipe-instance-list');
     let ran = 0;
@@ -325,5 +325,6 @@ describe("the AWS recipe's queries, unchanged", () => {
     expect(ran).toBeGreaterThan(20);
     expect(refused).toBeGreaterThan(20);
     expect(await report('recipe-instance-list')).toEqual(tagsBefore);
+    task.meta.figures = { area: 'SQL injection through report parameters', cases: ran + refused };
   });
 });

@@ -9,7 +9,8 @@ import { parseBucketKey } from './bucket-key.js';
 import { inventoryType, tableColumns } from './inventory-types.js';
 import { parseInventoryObject } from './records.js';
 
-const RUNS = { numRuns: 300 };
+/** 300 inputs per property in `npm test`; `npm run reliability` asks for more. */
+const RUNS = { numRuns: Number(process.env.PATCHBOARD_PROPERTY_RUNS ?? 300) };
 const NODE = 'i-0123456789abcdef0';
 const key = parseBucketKey(
   `AWS:Tag/accountid=022222222222/region=us-east-1/resourcetype=ManagedInstanceInventory/${NODE}.json`,
@@ -41,7 +42,8 @@ const keyParts = fc.record({
 });
 
 describe('parseBucketKey', () => {
-  it('reads back every part of any key in the layout', () => {
+  it('reads back every part of any key in the layout', ({ task }) => {
+    task.meta.figures = { area: 'property-based: parsers', cases: RUNS.numRuns };
     fc.assert(
       fc.property(keyParts, (parts) => {
         const path = `${parts.prefix ? `${parts.prefix}/` : ''}${parts.type}/accountid=${parts.accountId}/region=${parts.region}/resourcetype=${parts.resourceType}/${parts.nodeId}.json`;
@@ -58,7 +60,10 @@ describe('parseBucketKey', () => {
     );
   });
 
-  it('never throws on any string, and what it accepts always has a 12-digit account and a plain node id', () => {
+  it('never throws on any string, and what it accepts always has a 12-digit account and a plain node id', ({
+    task,
+  }) => {
+    task.meta.figures = { area: 'property-based: parsers', cases: RUNS.numRuns };
     fc.assert(
       fc.property(
         fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 })),
@@ -96,7 +101,10 @@ const garbage = fc
   });
 
 describe('parseInventoryObject', () => {
-  it('keeps every valid record among garbage lines and reports each garbage line once, by number', () => {
+  it('keeps every valid record among garbage lines and reports each garbage line once, by number', ({
+    task,
+  }) => {
+    task.meta.figures = { area: 'property-based: parsers', cases: RUNS.numRuns };
     fc.assert(
       fc.property(
         fc.array(
@@ -126,7 +134,10 @@ describe('parseInventoryObject', () => {
     );
   });
 
-  it('never throws on any bytes, and every error names a line inside the file or the whole object', () => {
+  it('never throws on any bytes, and every error names a line inside the file or the whole object', ({
+    task,
+  }) => {
+    task.meta.figures = { area: 'property-based: parsers', cases: RUNS.numRuns };
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
         const parsed = parseInventoryObject(bytes, key, tagType);
