@@ -3,7 +3,7 @@
  * SSM client per Region, and the SDK's adaptive retry mode, which backs off and slows its own request rate when
  * the service answers ThrottlingException. Nothing here reads or prints a secret.
  */
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
 import type { CollectClients } from './collector.js';
 
 export interface ClientOptions {
@@ -12,6 +12,8 @@ export interface ClientOptions {
   readonly stsRegion: string;
   /** Attempts per request the SDK makes before giving up on throttling or a passing fault. */
   readonly maxAttempts?: number;
+  /** The SDK's HTTP handler (a proxy's, or a test's stand-in for the network); default the SDK's own. */
+  readonly requestHandler?: SSMClientConfig['requestHandler'];
 }
 
 export async function createCollectClients(options: ClientOptions): Promise<CollectClients> {
@@ -24,6 +26,7 @@ export async function createCollectClients(options: ClientOptions): Promise<Coll
     retryMode: 'adaptive',
     maxAttempts: options.maxAttempts ?? 8,
     ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
   };
   const ssm = new Map<string, SSMClient>();
   return {
