@@ -587,11 +587,9 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     ]);
     // The catalogue: the non-compliant patches the API knows (KB5000003 and the Linux bugfix it does not).
     expect(
-      lines(`patch-catalogue/accountid=${ACCOUNT}/region=us-east-1/patches.json`).map((p) => [
-        p.KBId,
-        p.ReleaseDate,
-        p.CVEIds,
-      ]),
+      lines(
+        `Custom:PatchboardCatalogue/accountid=${ACCOUNT}/region=us-east-1/resourcetype=PatchCatalogue/catalogue.json`,
+      ).map((p) => [p.KBId, p.ReleaseDate, p.CVEIds]),
     ).toEqual([
       ['KB5000001', '2026-10-01T00:00:00Z', 'CVE-2026-1001'],
       ['KB5000002', '2026-09-20T00:00:00Z', ''],
@@ -701,6 +699,27 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     }
   });
 
+  it('overdue-patches starts a patch at its release when the first collection already found it missing', async () => {
+    // Scanned 2026-10-30; evaluated 2026-10-31. Without the catalogue every open item is 1 day old. With it,
+    // a security item the catalogue dates is counted from its release: KB5000001 (2026-10-01, 30 days),
+    // KB5000002 (2026-09-20, 41 days), kernel (2026-10-05, 26 days); glibc is not in the catalogue: 1 day.
+    const rows = await report('overdue-patches', { minDays: 0 });
+    expect(
+      rows.map((r) => [r.node_id, r.patch_id, r.first_seen_noncompliant, r.start_basis, r.days_outstanding]),
+    ).toEqual([
+      ['mi-0bbbbbbbbbbbbbbb1', 'KB5000002', '2026-09-20T00:00:00Z', 'release-date', 41],
+      ['mi-0bbbbbbbbbbbbbbb1', 'KB5000001', '2026-10-01T00:00:00Z', 'release-date', 30],
+      ['i-0aaaaaaaaaaaaaaa1', 'kernel.x86_64', '2026-10-05T00:00:00Z', 'release-date', 26],
+      ['i-0aaaaaaaaaaaaaaa1', 'glibc.x86_64', '2026-10-30T02:03:00Z', 'first-seen', 1],
+    ]);
+    // The default threshold (14 days) keeps the three dated by release.
+    expect((await report('overdue-patches')).map((r) => r.patch_id)).toEqual([
+      'KB5000002',
+      'KB5000001',
+      'kernel.x86_64',
+    ]);
+  });
+
   afterAll(() => engine?.close());
 });
 
@@ -807,13 +826,11 @@ describe('collect under pressure', () => {
 
   it('a missing account identity is a clear error', async () => {
     stsMock.reset();
-    stsMock
-      .on(GetCallerIdentityCommand)
-      .rejects(
-        Object.assign(new Error('Could not load credentials from any providers'), {
-          name: 'CredentialsProviderError',
-        }),
-      );
+    stsMock.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
     const error = await collectFleet(options(await tempDir())).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
       /^No AWS credentials were found for sts:GetCallerIdentity in us-east-1 .*--profile/,

@@ -17,8 +17,12 @@ export interface NodeLocation {
 }
 
 /** The object key of one node's file of one type, relative to the output folder. */
-export function syncKey(typeName: string, { accountId, region, nodeId }: NodeLocation): string {
-  return `${typeName}/accountid=${accountId}/region=${region}/resourcetype=${RESOURCE_TYPE}/${nodeId}.json`;
+export function syncKey(
+  typeName: string,
+  { accountId, region, nodeId }: NodeLocation,
+  resourceType = RESOURCE_TYPE,
+): string {
+  return `${typeName}/accountid=${accountId}/region=${region}/resourcetype=${resourceType}/${nodeId}.json`;
 }
 
 export async function writeAtomically(path: string, text: string): Promise<void> {
@@ -45,8 +49,9 @@ export async function writeNodeFile(
   typeName: string,
   node: NodeLocation,
   records: readonly SyncRecord[],
+  resourceType = RESOURCE_TYPE,
 ): Promise<void> {
-  const path = join(outDir, syncKey(typeName, node));
+  const path = join(outDir, syncKey(typeName, node, resourceType));
   if (records.length === 0) {
     await rm(path, { force: true });
     return;

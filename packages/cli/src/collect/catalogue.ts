@@ -1,7 +1,7 @@
 /**
  * The patch catalogue (DescribeAvailablePatches) for the patches a Region's nodes are non-compliant for: release
- * dates and CVE ids per patch, written beside the bucket layout as `patch-catalogue/accountid=<id>/region=<r>/
- * patches.json`, one patch a line.
+ * dates and CVE ids per patch, written in the bucket layout as the custom inventory type
+ * `Custom:PatchboardCatalogue` (`…/resourcetype=PatchCatalogue/catalogue.json`), one patch a line.
  *
  * The API answers for Windows Server (asked by KB number, `PATCH_ID`) and Amazon Linux 1 and 2 (asked by
  * product and package name, as it requires a `PRODUCT` filter for Linux); other systems are not in it.

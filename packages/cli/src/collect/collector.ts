@@ -27,9 +27,9 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { PatchboardError } from '@patchboard/core';
+import { PATCH_CATALOGUE_TYPE, PatchboardError } from '@patchboard/core';
 import type { BaselineRules } from './baseline-severity.js';
-import { syncKey, writeAtomically, writeNodeFile, toJsonLines, type NodeLocation } from './bucket-writer.js';
+import { syncKey, writeNodeFile, type NodeLocation } from './bucket-writer.js';
 import { fetchCatalogue, type CataloguePatchRef } from './catalogue.js';
 import {
   classifyPatches,
@@ -397,9 +397,13 @@ async function collectRegion(run: RegionRun): Promise<RegionSummary> {
   if (run.catalogue && !regionState.catalogue) {
     const records = await fetchCatalogue(run.ssm, run.api, await catalogueRefs(run, nodes));
     cataloguePatches = records.length;
-    await writeAtomically(
-      join(run.outDir, cataloguePath(run.location.accountId, region)),
-      toJsonLines(records),
+    const captureTime = run.store.state.startedAt;
+    await writeNodeFile(
+      run.outDir,
+      PATCH_CATALOGUE_TYPE,
+      { ...run.location, nodeId: CATALOGUE_NODE },
+      records.map((record) => ({ ...record, captureTime, schemaVersion: '1.0' })),
+      CATALOGUE_RESOURCE_TYPE,
     );
     regionState.catalogue = true;
     await run.store.save();
@@ -407,6 +411,9 @@ async function collectRegion(run: RegionRun): Promise<RegionSummary> {
   return { region, nodes: nodes.length, fetched: pending.length, alreadyDone, patchItems, cataloguePatches };
 }
 
-/** Where the catalogue of a Region is written, beside the sync layout (ingest skips it as not inventory). */
-export const cataloguePath = (accountId: string, region: string) =>
-  `patch-catalogue/accountid=${accountId}/region=${region}/patches.json`;
+/**
+ * The catalogue of a Region is one object of the custom inventory type `Custom:PatchboardCatalogue`, in the sync's
+ * layout, so the ingest stores it like any type: `…/resourcetype=PatchCatalogue/catalogue.json`.
+ */
+export const CATALOGUE_NODE = 'catalogue';
+export const CATALOGUE_RESOURCE_TYPE = 'PatchCatalogue';

@@ -34,7 +34,7 @@ export function registerCollect(program: Command): void {
     .addHelpText(
       'after',
       '\nWrites <--out dir>/AWS:<Type>/accountid=…/region=…/resourcetype=ManagedInstanceInventory/<node>.json and\n' +
-        '<dir>/patch-catalogue/…; state in <dir>/.patchboard-collect lets an interrupted run continue.\n' +
+        '<dir>/Custom:PatchboardCatalogue/… (the patch catalogue); state in <dir>/.patchboard-collect lets an interrupted run continue.\n' +
         'Then: patchboard ingest <dir>. IAM permissions needed: see the README, "Collecting without a Resource Data Sync".',
     )
     .option('--profile <name>', 'AWS profile (default: the SDK chain: AWS_PROFILE, environment, role)')
