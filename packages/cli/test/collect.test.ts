@@ -4,7 +4,7 @@
  * Patchboard; every request shape the collector promises (Region per client, at most 50 ids per patch-state
  * call, pagination tokens followed) is asserted on the calls the mocks saw.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
@@ -28,7 +28,9 @@ import { compileReport, DEFAULT_POLICY, isPatchboardError, type QueryEngine } fr
 import { DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { temporaryFolder } from '../src/collect/bucket-writer.js';
 import { collectFleet, type CollectClients, type CollectOptions } from '../src/collect/collector.js';
+import { parseRegions } from '../src/commands/collect.js';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
 
 const ACCOUNT = '111122223333';
@@ -782,8 +784,13 @@ describe('collect under pressure', () => {
       /ssm:DescribeInstancePatches in eu-west-1 failed: InternalServerError/,
     );
 
+    // A kill while a file was being written leaves its temporary copy behind; the next run clears it away.
+    await mkdir(temporaryFolder(resumed), { recursive: true });
+    await writeFile(join(temporaryFolder(resumed), 'torn'), '{"Id":"kern');
+
     requests = [];
     const second = await collectFleet(options(resumed, { now: Date.parse('2026-10-31T01:00:00Z') }));
+    expect(await readdir(temporaryFolder(resumed))).toEqual([]);
     expect(second.resumed).toBe(true);
     expect(second.regions.map((r) => [r.region, r.fetched, r.alreadyDone])).toEqual([
       ['us-east-1', 0, 5],
@@ -835,5 +842,15 @@ describe('collect under pressure', () => {
     expect((error as Error).message).toMatch(
       /^No AWS credentials were found for sts:GetCallerIdentity in us-east-1 .*--profile/,
     );
+  });
+});
+
+describe('parseRegions', () => {
+  it('reads a comma-separated list and refuses what is no Region', () => {
+    expect(parseRegions('us-east-1, eu-west-1,us-east-1,')).toEqual(['us-east-1', 'eu-west-1']);
+    expect(() => parseRegions('us-east-1,Ireland')).toThrow(
+      /--regions "us-east-1,Ireland" is not a list of Regions \("Ireland"\)/,
+    );
+    expect(() => parseRegions(',')).toThrow(/give e.g. --regions us-east-1,eu-west-1/);
   });
 });

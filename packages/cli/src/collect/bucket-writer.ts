@@ -2,9 +2,11 @@
  * Writes collected records in the layout Resource Data Sync gives its bucket:
  * `AWS:<Type>/accountid=<id>/region=<r>/resourcetype=ManagedInstanceInventory/<node>.json`, one JSON object a
  * line. Each file is written whole under a temporary name and renamed into place, so an interrupted collection
- * leaves every file either absent, as it was, or complete — never half written.
+ * leaves every file either absent, as it was, or complete — never half written. Temporary files live in the
+ * state folder, which a new run empties.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { SyncRecord } from './records.js';
 
@@ -25,9 +27,16 @@ export function syncKey(
   return `${typeName}/accountid=${accountId}/region=${region}/resourcetype=${resourceType}/${nodeId}.json`;
 }
 
-export async function writeAtomically(path: string, text: string): Promise<void> {
+/** The folder in the output that holds collection state; not part of the bucket layout, so ingest skips it. */
+export const STATE_FOLDER = '.patchboard-collect';
+/** Where files are written before they are renamed into place: a kill leaves its debris here, not in the layout. */
+export const temporaryFolder = (outDir: string) => join(outDir, STATE_FOLDER, 'partial');
+
+/** Writes `path` whole: into the output's temporary folder first, then renamed into place. */
+export async function writeAtomically(outDir: string, path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.partial`;
+  await mkdir(temporaryFolder(outDir), { recursive: true });
+  const temporary = join(temporaryFolder(outDir), randomUUID());
   try {
     await writeFile(temporary, text);
     await rename(temporary, path);
@@ -56,5 +65,5 @@ export async function writeNodeFile(
     await rm(path, { force: true });
     return;
   }
-  await writeAtomically(path, toJsonLines(records));
+  await writeAtomically(outDir, path, toJsonLines(records));
 }

@@ -8,10 +8,7 @@ import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { PatchboardError } from '@patchboard/core';
-import { writeAtomically } from './bucket-writer.js';
-
-/** The folder in the output that holds collection state; not part of the bucket layout, so ingest skips it. */
-export const STATE_FOLDER = '.patchboard-collect';
+import { STATE_FOLDER, temporaryFolder, writeAtomically } from './bucket-writer.js';
 
 const regionState = z.object({
   /** The nodes DescribeInstanceInformation listed (their InstanceInformation files are written). */
@@ -54,6 +51,8 @@ const NODE_ID = /^(?:i-(?:\w{8}|\w{17})|mi-\w{17})$/;
  */
 export async function loadState(outDir: string, accountId: string, startedAt: string): Promise<StateStore> {
   const path = statePath(outDir, accountId);
+  // What a killed run was writing when it died: never renamed into place, so never part of the output.
+  await rm(temporaryFolder(outDir), { recursive: true, force: true });
   const fresh = async () => {
     await rm(accountFolder(outDir, accountId), { recursive: true, force: true });
     return new StateStore(outDir, { version: 1, accountId, startedAt, complete: false, regions: {} });
@@ -98,7 +97,7 @@ export class StateStore {
   save(): Promise<void> {
     const text = `${JSON.stringify(this.state, null, 2)}\n`;
     this.writing = this.writing.then(() =>
-      writeAtomically(statePath(this.outDir, this.state.accountId), text),
+      writeAtomically(this.outDir, statePath(this.outDir, this.state.accountId), text),
     );
     return this.writing;
   }
