@@ -1,432 +1,38 @@
 /**
- * `collect` against mocked SSM and STS (aws-sdk-client-mock): a small fleet written down below, collected,
- * ingested, and reported on. Every expected figure is worked out from the fleet data in this file, not by
+ * `collect` against mocked SSM and STS (aws-sdk-client-mock): the fleet in test/support/mock-ssm-fleet.ts, collected,
+ * ingested and reported on. Every expected figure is worked out from that fleet data, not by
  * Patchboard; every request shape the collector promises (Region per client, at most 50 ids per patch-state
  * call, pagination tokens followed) is asserted on the calls the mocks saw.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import {
-  DescribeAvailablePatchesCommand,
-  DescribeInstanceInformationCommand,
-  DescribeInstancePatchesCommand,
-  DescribeInstancePatchStatesCommand,
-  DescribePatchBaselinesCommand,
-  GetPatchBaselineCommand,
-  ListInventoryEntriesCommand,
-  ListTagsForResourceCommand,
-  SSMClient,
-  type InstanceInformation,
-  type InstancePatchState,
-  type Patch,
-  type PatchComplianceData,
-  type PatchRule,
-} from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { join } from 'node:path';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { compileReport, DEFAULT_POLICY, isPatchboardError, type QueryEngine } from '@patchboard/core';
 import { DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { temporaryFolder } from '../src/collect/bucket-writer.js';
-import { collectFleet, type CollectClients, type CollectOptions } from '../src/collect/collector.js';
+import { collectFleet } from '../src/collect/collector.js';
 import { parseRegions } from '../src/commands/collect.js';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
+import {
+  ACCOUNT,
+  allNodes,
+  awsError,
+  FLEET,
+  installMocks,
+  LINUX_BASELINE,
+  mock,
+  type MockNode,
+  NON_COMPLIANT,
+  options,
+  ssmMock,
+  stsMock,
+  tree,
+  WINDOWS_BASELINE,
+} from './support/mock-ssm-fleet.js';
 
-const ACCOUNT = '111122223333';
 const NOW = '2026-10-31T00:00:00Z';
-const SCAN_START = new Date('2026-10-30T02:00:00Z');
-const SCAN_END = new Date('2026-10-30T02:03:00Z');
-
-// ---- The fleet -------------------------------------------------------------------------------------------
-
-interface MockNode {
-  readonly info: InstanceInformation;
-  /** Undefined: never scanned (DescribeInstancePatchStates answers nothing for it). */
-  readonly baselineId?: string;
-  readonly patches: readonly PatchComplianceData[];
-  readonly tags: readonly [string, string][];
-}
-
-const patch = (
-  KBId: string,
-  State: PatchComplianceData['State'],
-  Classification: string,
-  Severity: string,
-  CVEIds?: string,
-): PatchComplianceData => ({
-  KBId,
-  Title: `${KBId} update`,
-  Classification,
-  Severity,
-  State,
-  // The API answers the epoch for a patch that is not installed.
-  InstalledTime: State!.startsWith('INSTALLED') ? new Date('2026-09-01T10:00:00Z') : new Date(0),
-  ...(CVEIds ? { CVEIds } : {}),
-});
-
-const linux = (
-  InstanceId: string,
-  PingStatus: InstanceInformation['PingStatus'] = 'Online',
-): InstanceInformation => ({
-  InstanceId,
-  PingStatus,
-  LastPingDateTime: new Date('2026-10-30T23:00:00Z'),
-  AgentVersion: '3.3.40.0',
-  PlatformType: 'Linux',
-  PlatformName: 'Amazon Linux',
-  PlatformVersion: '2',
-  ResourceType: 'EC2Instance',
-  IPAddress: '10.0.0.1',
-  ComputerName: `${InstanceId}.internal`,
-});
-const windows = (
-  InstanceId: string,
-  ResourceType: InstanceInformation['ResourceType'],
-): InstanceInformation => ({
-  InstanceId,
-  PingStatus: 'Online',
-  LastPingDateTime: new Date('2026-10-30T23:00:00Z'),
-  AgentVersion: '3.3.40.0',
-  PlatformType: 'Windows',
-  PlatformName: 'Microsoft Windows Server 2022 Datacenter',
-  PlatformVersion: '10.0.20348',
-  ResourceType,
-  IPAddress: '10.0.0.2',
-  ComputerName: 'DC-1',
-});
-
-const LINUX_BASELINE = 'pb-0123456789abcdef0';
-const WINDOWS_BASELINE = 'pb-0fedcba9876543210';
-/** Linux: critical-or-important security is CRITICAL; bug fixes LOW. */
-const LINUX_RULES: PatchRule[] = [
-  {
-    PatchFilterGroup: {
-      PatchFilters: [
-        { Key: 'CLASSIFICATION', Values: ['Security'] },
-        { Key: 'SEVERITY', Values: ['Critical', 'Important'] },
-      ],
-    },
-    ComplianceLevel: 'CRITICAL',
-    ApproveAfterDays: 7,
-  },
-  {
-    PatchFilterGroup: { PatchFilters: [{ Key: 'CLASSIFICATION', Values: ['Bugfix'] }] },
-    ComplianceLevel: 'LOW',
-    ApproveAfterDays: 7,
-  },
-];
-/** Windows: security and critical updates rated Critical or Important are HIGH; KB5000003 approved as MEDIUM. */
-const WINDOWS_RULES: PatchRule[] = [
-  {
-    PatchFilterGroup: {
-      PatchFilters: [
-        { Key: 'PRODUCT', Values: ['WindowsServer2022'] },
-        { Key: 'CLASSIFICATION', Values: ['SecurityUpdates', 'CriticalUpdates'] },
-        { Key: 'MSRC_SEVERITY', Values: ['Critical', 'Important'] },
-      ],
-    },
-    ComplianceLevel: 'HIGH',
-    ApproveAfterDays: 7,
-  },
-];
-
-const FLEET: Record<string, MockNode[]> = {
-  'us-east-1': [
-    {
-      info: linux('i-0aaaaaaaaaaaaaaa1'),
-      baselineId: LINUX_BASELINE,
-      patches: [
-        patch('kernel.x86_64', 'MISSING', 'Security', 'Critical', 'CVE-2026-0001,CVE-2026-0002'),
-        patch('bash.x86_64', 'INSTALLED', 'Security', 'Important'),
-        patch('glibc.x86_64', 'FAILED', 'Security', 'Important', 'CVE-2026-0003'),
-        patch('tzdata.noarch', 'MISSING', 'Bugfix', 'None'),
-      ],
-      tags: [
-        ['Name', 'web-1'],
-        ['Team', 'payments'],
-        ['Environment', 'prod'],
-      ],
-    },
-    {
-      info: linux('i-0aaaaaaaaaaaaaaa2'),
-      baselineId: LINUX_BASELINE,
-      patches: [
-        patch('openssl.x86_64', 'INSTALLED', 'Security', 'Important'),
-        patch('curl.x86_64', 'INSTALLED_OTHER', '', ''),
-      ],
-      tags: [
-        ['Team', 'payments'],
-        ['Environment', 'dev'],
-      ],
-    },
-    {
-      info: windows('mi-0bbbbbbbbbbbbbbb1', 'ManagedInstance'),
-      baselineId: WINDOWS_BASELINE,
-      patches: [
-        patch('KB5000001', 'MISSING', 'SecurityUpdates', 'Critical', 'CVE-2026-1001'),
-        patch('KB5000002', 'INSTALLED_PENDING_REBOOT', 'SecurityUpdates', 'Important'),
-        patch('KB5000003', 'MISSING', 'Updates', 'Moderate'),
-        patch('KB5000004', 'INSTALLED', 'SecurityUpdates', 'Important'),
-      ],
-      tags: [
-        ['Name', 'dc-1'],
-        ['Team', 'identity'],
-        ['Environment', 'prod'],
-      ],
-    },
-    { info: windows('i-0aaaaaaaaaaaaaaa3', 'EC2Instance'), patches: [], tags: [] },
-    {
-      info: linux('i-0aaaaaaaaaaaaaaa4', 'ConnectionLost'),
-      baselineId: LINUX_BASELINE,
-      patches: [patch('openssl.x86_64', 'INSTALLED', 'Security', 'Important')],
-      tags: [['Team', 'data']],
-    },
-  ],
-  // 60 compliant nodes: more than one DescribeInstanceInformation page and two patch-state batches.
-  'eu-west-1': Array.from({ length: 60 }, (_, i) => ({
-    info: linux(`i-0c${String(i).padStart(15, '0')}`),
-    baselineId: LINUX_BASELINE,
-    patches: [patch('openssl.x86_64', 'INSTALLED', 'Security', 'Important')],
-    tags: [['Team', 'analytics']],
-  })),
-};
-
-const CATALOGUE: Patch[] = [
-  {
-    Id: 'w-1',
-    KbNumber: 'KB5000001',
-    Title: 'KB5000001 update',
-    ReleaseDate: new Date('2026-10-01T00:00:00Z'),
-    CVEIds: ['CVE-2026-1001'],
-    Classification: 'SecurityUpdates',
-    MsrcSeverity: 'Critical',
-    Product: 'WindowsServer2022',
-  },
-  {
-    Id: 'w-2',
-    KbNumber: 'KB5000002',
-    Title: 'KB5000002 update',
-    ReleaseDate: new Date('2026-09-20T00:00:00Z'),
-    CVEIds: [],
-    Classification: 'SecurityUpdates',
-    MsrcSeverity: 'Important',
-    Product: 'WindowsServer2022',
-  },
-  {
-    Name: 'kernel',
-    Arch: 'x86_64',
-    Epoch: 0,
-    Version: '5.10.1',
-    Release: '1.amzn2',
-    Title: 'kernel update',
-    ReleaseDate: new Date('2026-10-05T00:00:00Z'),
-    CVEIds: ['CVE-2026-0001', 'CVE-2026-0002'],
-    Classification: 'Security',
-    Severity: 'Critical',
-    Product: 'AmazonLinux2.0',
-  },
-  // Another package of the same name asked for, on an architecture no node has: not kept.
-  {
-    Name: 'kernel',
-    Arch: 'aarch64',
-    Epoch: 0,
-    Version: '5.10.1',
-    Release: '1.amzn2',
-    Title: 'kernel update',
-    ReleaseDate: new Date('2026-10-05T00:00:00Z'),
-    Product: 'AmazonLinux2.0',
-  },
-];
-
-const NON_COMPLIANT = new Set(['MISSING', 'FAILED', 'INSTALLED_PENDING_REBOOT', 'INSTALLED_REJECTED']);
-const allNodes = () => Object.values(FLEET).flat();
-
-// ---- The mocks ---------------------------------------------------------------------------------------------
-
-const ssmMock = mockClient(SSMClient);
-const stsMock = mockClient(STSClient);
-
-/** Every SSM request as sent (a copy: the SDK's paginators reuse one input object), with its client's Region. */
-let requests: { command: string; region: string; input: Record<string, unknown> }[];
-/** Per command, errors to throw before answering (ThrottlingException, AccessDenied). */
-let failures: Map<
-  string,
-  { error: Error; times: number; when?: (input: Record<string, unknown>) => boolean }
->;
-
-function awsError(name: string, message: string): Error {
-  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
-}
-
-function patchState(node: MockNode): InstancePatchState {
-  const count = (state: string) => node.patches.filter((p) => p.State === state).length;
-  return {
-    InstanceId: node.info.InstanceId!,
-    PatchGroup: '',
-    BaselineId: node.baselineId!,
-    SnapshotId: '6d03d6c5-f79d-41d0-8d0e-00a9a0000001',
-    InstalledCount: count('INSTALLED'),
-    InstalledOtherCount: count('INSTALLED_OTHER'),
-    InstalledPendingRebootCount: count('INSTALLED_PENDING_REBOOT'),
-    InstalledRejectedCount: 0,
-    MissingCount: count('MISSING'),
-    FailedCount: count('FAILED'),
-    NotApplicableCount: 0,
-    OperationStartTime: SCAN_START,
-    OperationEndTime: SCAN_END,
-    Operation: 'Scan',
-    RebootOption: 'RebootIfNeeded',
-  };
-}
-
-/** Pages of `size` from `items`, the token being the next index. */
-function page<T>(items: readonly T[], token: unknown, size: number): { items: T[]; NextToken?: string } {
-  const start = typeof token === 'string' ? Number(token.replace('token-', '')) : 0;
-  const end = start + size;
-  return { items: items.slice(start, end), ...(end < items.length ? { NextToken: `token-${end}` } : {}) };
-}
-
-function fake(command: string, answer: (input: Record<string, unknown>, region: string) => unknown) {
-  return async (input: Record<string, unknown>, getClient: () => SSMClient) => {
-    const region = await getClient().config.region();
-    requests.push({ command, region, input: structuredClone(input) });
-    const failure = failures.get(command);
-    if (failure && failure.times > 0 && (failure.when?.(input) ?? true)) {
-      failure.times--;
-      throw failure.error;
-    }
-    return answer(input, region);
-  };
-}
-
-function nodeById(region: string, id: unknown): MockNode {
-  const node = FLEET[region]!.find((n) => n.info.InstanceId === id);
-  if (!node) throw awsError('InvalidInstanceId', `no node ${String(id)}`);
-  return node;
-}
-
-function installMocks(): void {
-  ssmMock.reset();
-  stsMock.reset();
-  requests = [];
-  failures = new Map();
-  stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:role/x` });
-  ssmMock.on(DescribeInstanceInformationCommand).callsFake(
-    fake('DescribeInstanceInformation', (input, region) => {
-      const { items, NextToken } = page(
-        FLEET[region]!.map((n) => n.info),
-        input.NextToken,
-        3,
-      );
-      return { InstanceInformationList: items, NextToken };
-    }),
-  );
-  ssmMock.on(DescribeInstancePatchStatesCommand).callsFake(
-    fake('DescribeInstancePatchStates', (input, region) => {
-      const ids = input.InstanceIds as string[];
-      if (ids.length > 50) throw awsError('ValidationException', 'InstanceIds: at most 50');
-      const states = ids
-        .map((id) => nodeById(region, id))
-        .filter((n) => n.baselineId)
-        .map(patchState);
-      // Answer in pages of 20 so the collector must follow the token within a batch too.
-      const { items, NextToken } = page(states, input.NextToken, 20);
-      return { InstancePatchStates: items, NextToken };
-    }),
-  );
-  ssmMock.on(DescribePatchBaselinesCommand).callsFake(
-    fake('DescribePatchBaselines', () => ({
-      BaselineIdentities: [
-        { BaselineId: LINUX_BASELINE, BaselineName: 'linux', OperatingSystem: 'AMAZON_LINUX_2' },
-        { BaselineId: WINDOWS_BASELINE, BaselineName: 'windows', OperatingSystem: 'WINDOWS' },
-      ],
-    })),
-  );
-  ssmMock.on(GetPatchBaselineCommand).callsFake(
-    fake('GetPatchBaseline', (input) =>
-      input.BaselineId === LINUX_BASELINE
-        ? { BaselineId: LINUX_BASELINE, ApprovalRules: { PatchRules: LINUX_RULES } }
-        : {
-            BaselineId: WINDOWS_BASELINE,
-            ApprovalRules: { PatchRules: WINDOWS_RULES },
-            ApprovedPatches: ['KB5000003'],
-            ApprovedPatchesComplianceLevel: 'MEDIUM',
-          },
-    ),
-  );
-  ssmMock.on(DescribeInstancePatchesCommand).callsFake(
-    fake('DescribeInstancePatches', (input, region) => {
-      // Two patches a page: node 1's four patches take two pages.
-      const { items, NextToken } = page(nodeById(region, input.InstanceId).patches, input.NextToken, 2);
-      return { Patches: items, NextToken };
-    }),
-  );
-  ssmMock.on(ListInventoryEntriesCommand).callsFake(
-    fake('ListInventoryEntries', (input, region) => {
-      const node = nodeById(region, input.InstanceId);
-      const { items, NextToken } = page(node.tags, input.NextToken, 2);
-      return {
-        TypeName: 'AWS:Tag',
-        InstanceId: node.info.InstanceId,
-        SchemaVersion: '1.0',
-        CaptureTime: '2026-10-30T22:00:00Z',
-        Entries: items.map(([Key, Value]) => ({ Key, Value })),
-        NextToken,
-      };
-    }),
-  );
-  ssmMock.on(ListTagsForResourceCommand).callsFake(
-    fake('ListTagsForResource', (input, region) => ({
-      TagList: nodeById(region, input.ResourceId).tags.map(([Key, Value]) => ({ Key, Value })),
-    })),
-  );
-  ssmMock.on(DescribeAvailablePatchesCommand).callsFake(
-    fake('DescribeAvailablePatches', (input) => {
-      const filters = input.Filters as { Key: string; Values: string[] }[];
-      const ids = filters.find((f) => f.Key === 'PATCH_ID')?.Values ?? [];
-      const names = filters.find((f) => f.Key === 'NAME')?.Values ?? [];
-      return {
-        Patches: CATALOGUE.filter((p) => ids.includes(p.KbNumber ?? '') || names.includes(p.Name ?? '')),
-      };
-    }),
-  );
-}
-
-const clients = (): CollectClients => {
-  const ssm = new Map<string, SSMClient>();
-  return {
-    sts: new STSClient({ region: 'us-east-1' }),
-    ssm: (region) => {
-      if (!ssm.has(region)) ssm.set(region, new SSMClient({ region }));
-      return ssm.get(region)!;
-    },
-  };
-};
-
-const options = (outDir: string, extra: Partial<CollectOptions> = {}): CollectOptions => ({
-  outDir,
-  regions: ['us-east-1', 'eu-west-1'],
-  clients: clients(),
-  concurrency: 1,
-  maxRequestsPerSecond: 0,
-  throttleBaseDelayMs: 1,
-  now: Date.parse('2026-10-30T23:30:00Z'),
-  ...extra,
-});
-
-/** Every file under `dir` but the collection state, with its contents. */
-async function tree(dir: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const key = relative(dir, path);
-    if (key.startsWith('.patchboard-collect')) continue;
-    files[key] = await readFile(path, 'utf8');
-  }
-  return files;
-}
 
 const dirs: string[] = [];
 const tempDir = async () => {
@@ -471,15 +77,15 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     ]);
 
     // Each Region's calls went to that Region's client, and each Region's nodes were asked of it.
-    for (const request of requests) {
+    for (const request of mock.requests) {
       if ('InstanceId' in request.input) {
         expect(FLEET[request.region]!.some((n) => n.info.InstanceId === request.input.InstanceId)).toBe(true);
       }
     }
-    expect(new Set(requests.map((r) => r.region))).toEqual(new Set(['us-east-1', 'eu-west-1']));
+    expect(new Set(mock.requests.map((r) => r.region))).toEqual(new Set(['us-east-1', 'eu-west-1']));
     // Patch states: at most 50 ids a call; eu-west-1's 60 nodes in two batches (50 + 10), each batch's pages
     // of 20 followed by token.
-    const stateCalls = requests.filter(
+    const stateCalls = mock.requests.filter(
       (r) => r.command === 'DescribeInstancePatchStates' && r.region === 'eu-west-1',
     );
     const batches = stateCalls.filter((r) => r.input.NextToken === undefined);
@@ -488,7 +94,7 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     for (const call of stateCalls)
       expect((call.input.InstanceIds as string[]).length).toBeLessThanOrEqual(50);
     // Node listing: 60 nodes at 3 a page is 20 pages, each token followed once.
-    const listing = requests.filter(
+    const listing = mock.requests.filter(
       (r) => r.command === 'DescribeInstanceInformation' && r.region === 'eu-west-1',
     );
     expect(listing.map((r) => r.input.NextToken)).toEqual([
@@ -496,26 +102,28 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
       ...Array.from({ length: 19 }, (_, i) => `token-${3 * (i + 1)}`),
     ]);
     // Patches of node 1: two pages.
-    const patches = requests.filter(
+    const patches = mock.requests.filter(
       (r) => r.command === 'DescribeInstancePatches' && r.input.InstanceId === 'i-0aaaaaaaaaaaaaaa1',
     );
     expect(patches.map((r) => r.input.NextToken)).toEqual([undefined, 'token-2']);
     // The never-scanned node's patches are not asked for; each scanned node's are asked once.
     expect(
-      requests.filter((r) => r.command === 'DescribeInstancePatches' && r.input.NextToken === undefined),
+      mock.requests.filter((r) => r.command === 'DescribeInstancePatches' && r.input.NextToken === undefined),
     ).toHaveLength(allNodes().filter((n) => n.baselineId).length);
     // Tags: the hybrid node by ListTagsForResource (ManagedInstance), EC2 instances from their inventory.
-    expect(requests.filter((r) => r.command === 'ListTagsForResource').map((r) => r.input)).toEqual([
+    expect(mock.requests.filter((r) => r.command === 'ListTagsForResource').map((r) => r.input)).toEqual([
       { ResourceType: 'ManagedInstance', ResourceId: 'mi-0bbbbbbbbbbbbbbb1' },
     ]);
-    const inventory = requests.filter((r) => r.command === 'ListInventoryEntries');
+    const inventory = mock.requests.filter((r) => r.command === 'ListInventoryEntries');
     expect(new Set(inventory.map((r) => r.input.TypeName))).toEqual(new Set(['AWS:Tag']));
     expect(
       inventory.filter((r) => r.input.InstanceId === 'i-0aaaaaaaaaaaaaaa1').map((r) => r.input.NextToken),
     ).toEqual([undefined, 'token-2']);
     // Baselines: each one in use fetched once per Region that uses it.
     expect(
-      requests.filter((r) => r.command === 'GetPatchBaseline').map((r) => [r.region, r.input.BaselineId]),
+      mock.requests
+        .filter((r) => r.command === 'GetPatchBaseline')
+        .map((r) => [r.region, r.input.BaselineId]),
     ).toEqual([
       ['us-east-1', LINUX_BASELINE],
       ['us-east-1', WINDOWS_BASELINE],
@@ -730,18 +338,18 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
 describe('collect under pressure', () => {
   it('retries a throttled page and resumes its paginator at that page', async () => {
     const outDir = await tempDir();
-    failures.set('DescribeInstancePatches', {
+    mock.failures.set('DescribeInstancePatches', {
       error: awsError('ThrottlingException', 'Rate exceeded'),
       times: 2,
       when: (input) => input.InstanceId === 'i-0aaaaaaaaaaaaaaa1' && input.NextToken === 'token-2',
     });
-    failures.set('DescribeInstancePatchStates', {
+    mock.failures.set('DescribeInstancePatchStates', {
       error: awsError('ThrottlingException', 'Rate exceeded'),
       times: 1,
     });
     await collectFleet(options(outDir, { regions: ['us-east-1'] }));
     // Page 1 once, page 2 three times (two throttled), never page 1 again.
-    const node1 = requests.filter(
+    const node1 = mock.requests.filter(
       (r) => r.command === 'DescribeInstancePatches' && r.input.InstanceId === 'i-0aaaaaaaaaaaaaaa1',
     );
     expect(node1.map((r) => r.input.NextToken)).toEqual([undefined, 'token-2', 'token-2', 'token-2']);
@@ -753,7 +361,10 @@ describe('collect under pressure', () => {
 
   it('gives up on throttling after the bounded attempts, with what to do', async () => {
     const outDir = await tempDir();
-    failures.set('GetPatchBaseline', { error: awsError('ThrottlingException', 'Rate exceeded'), times: 100 });
+    mock.failures.set('GetPatchBaseline', {
+      error: awsError('ThrottlingException', 'Rate exceeded'),
+      times: 100,
+    });
     const error = await collectFleet(options(outDir, { regions: ['us-east-1'], throttleAttempts: 3 })).catch(
       (e: unknown) => e,
     );
@@ -761,7 +372,7 @@ describe('collect under pressure', () => {
     expect((error as Error).message).toMatch(
       /ssm:GetPatchBaseline in us-east-1 was still throttled after every retry .*Lower --max-rps/,
     );
-    expect(requests.filter((r) => r.command === 'GetPatchBaseline')).toHaveLength(3);
+    expect(mock.requests.filter((r) => r.command === 'GetPatchBaseline')).toHaveLength(3);
   });
 
   it('an interrupted collection continues where it stopped and ends with the same files', async () => {
@@ -773,7 +384,7 @@ describe('collect under pressure', () => {
     const resumed = await tempDir();
     // The run dies on the 40th node of eu-west-1 (a fault no retry helps), after us-east-1 and 39 nodes.
     const failingNode = FLEET['eu-west-1']![39]!.info.InstanceId;
-    failures.set('DescribeInstancePatches', {
+    mock.failures.set('DescribeInstancePatches', {
       error: awsError('InternalServerError', 'boom'),
       times: 1,
       when: (input) => input.InstanceId === failingNode,
@@ -788,7 +399,7 @@ describe('collect under pressure', () => {
     await mkdir(temporaryFolder(resumed), { recursive: true });
     await writeFile(join(temporaryFolder(resumed), 'torn'), '{"Id":"kern');
 
-    requests = [];
+    mock.requests = [];
     const second = await collectFleet(options(resumed, { now: Date.parse('2026-10-31T01:00:00Z') }));
     expect(await readdir(temporaryFolder(resumed))).toEqual([]);
     expect(second.resumed).toBe(true);
@@ -798,16 +409,16 @@ describe('collect under pressure', () => {
     ]);
     // Nodes already done are not fetched again, nor is anything of the finished Region, nor the node listing.
     const asked = new Set(
-      requests.flatMap((r) => (typeof r.input.InstanceId === 'string' ? [r.input.InstanceId] : [])),
+      mock.requests.flatMap((r) => (typeof r.input.InstanceId === 'string' ? [r.input.InstanceId] : [])),
     );
     expect([...asked].sort()).toEqual(
       FLEET['eu-west-1']!.slice(39)
         .map((n) => n.info.InstanceId)
         .sort(),
     );
-    expect(requests.filter((r) => r.region === 'us-east-1')).toEqual([]);
-    expect(requests.filter((r) => r.command === 'DescribeInstanceInformation')).toEqual([]);
-    const stateBatches = requests.filter(
+    expect(mock.requests.filter((r) => r.region === 'us-east-1')).toEqual([]);
+    expect(mock.requests.filter((r) => r.command === 'DescribeInstanceInformation')).toEqual([]);
+    const stateBatches = mock.requests.filter(
       (r) => r.command === 'DescribeInstancePatchStates' && r.input.NextToken === undefined,
     );
     expect(stateBatches.map((r) => (r.input.InstanceIds as string[]).length)).toEqual([21]);
@@ -817,7 +428,7 @@ describe('collect under pressure', () => {
 
   it('AccessDenied names the permission that is missing', async () => {
     const outDir = await tempDir();
-    failures.set('DescribeInstancePatchStates', {
+    mock.failures.set('DescribeInstancePatchStates', {
       error: awsError(
         'AccessDeniedException',
         'User: arn:aws:iam::111122223333:role/x is not authorized to perform: ssm:DescribeInstancePatchStates',
