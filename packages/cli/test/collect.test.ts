@@ -119,6 +119,22 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     expect(
       inventory.filter((r) => r.input.InstanceId === 'i-0aaaaaaaaaaaaaaa1').map((r) => r.input.NextToken),
     ).toEqual([undefined, 'token-2']);
+    // Page sizes within each API's MaxResults bounds (SSM rejects others).
+    const pageSizes = new Map<string, Set<unknown>>();
+    for (const r of mock.requests) {
+      if (!pageSizes.has(r.command)) pageSizes.set(r.command, new Set());
+      pageSizes.get(r.command)!.add(r.input.MaxResults);
+    }
+    expect(Object.fromEntries([...pageSizes].map(([command, sizes]) => [command, [...sizes]]))).toEqual({
+      DescribeInstanceInformation: [50], // 5-50
+      DescribeInstancePatchStates: [50], // 10-100
+      DescribePatchBaselines: [100], // 1-100
+      GetPatchBaseline: [undefined],
+      DescribeInstancePatches: [100], // 10-100
+      ListInventoryEntries: [50], // 1-50
+      ListTagsForResource: [undefined],
+      DescribeAvailablePatches: [100], // 1-100
+    });
     // Baselines: each one in use fetched once per Region that uses it.
     expect(
       mock.requests
