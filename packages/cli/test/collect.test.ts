@@ -64,7 +64,17 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
 
   it('writes the sync layout with the request shapes promised', async () => {
     outDir = await tempDir();
-    const summary = await collectFleet(options(outDir));
+    const progress: [number, number][] = [];
+    const summary = await collectFleet(
+      options(outDir, { onProgress: (done, total) => progress.push([done, total]) }),
+    );
+    // Progress counts nodes: the total grows as each Region is listed, done by one per node, ending at all.
+    const nodeCount = allNodes().length;
+    expect(progress.at(-1)).toEqual([nodeCount, nodeCount]);
+    expect(progress.filter(([, total]) => total === 5)).toHaveLength(6);
+    expect(
+      progress.every(([done, total], i) => done <= total && (i === 0 || done >= progress[i - 1]![0])),
+    ).toBe(true);
     expect(summary.accountId).toBe(ACCOUNT);
     expect(summary.regions.map((r) => [r.region, r.nodes, r.fetched, r.alreadyDone])).toEqual([
       ['us-east-1', 5, 5, 0],
