@@ -234,7 +234,7 @@ async function patchStates(run: RegionRun, ids: readonly string[]): Promise<Map<
 }
 
 async function baselines(run: RegionRun, ids: ReadonlySet<string>): Promise<Map<string, BaselineRules>> {
-  // The Region's baselines, to name an unknown baseline id in the error rather than fail on it.
+  // The Region's baselines (AWS's predefined ones included, named by ARN): only these can be fetched.
   const known = new Set<string>();
   for await (const page of run.api.pages(
     'ssm:DescribePatchBaselines',
