@@ -7,6 +7,7 @@ import { isPatchboardError } from '@patchboard/core';
 import { registerAuditPack } from './commands/audit-pack.js';
 import { registerChanges } from './commands/changes.js';
 import { registerCheck } from './commands/check.js';
+import { registerCollect } from './commands/collect.js';
 import { registerCve } from './commands/cve.js';
 import { registerDemo } from './commands/demo.js';
 import { registerGenerate } from './commands/generate.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const register of [
     registerGenerate,
+    registerCollect,
     registerIngest,
     registerReports,
     registerReport,

@@ -68,6 +68,9 @@ const spec = (typeName: string, columns: ColumnSpec[]): InventoryTypeSpec => ({
   columns,
 });
 
+/** The patch catalogue `patchboard collect` writes (table `custom_patchboardcatalogue`). */
+export const PATCH_CATALOGUE_TYPE = 'Custom:PatchboardCatalogue';
+
 export const INVENTORY_TYPES: readonly InventoryTypeSpec[] = [
   spec('AWS:InstanceInformation', [
     col('AgentType'),
@@ -190,6 +193,21 @@ export const INVENTORY_TYPES: readonly InventoryTypeSpec[] = [
     col('MacAddress'),
     col('IPV4'),
     col('IPV6'),
+  ]),
+  // Not written by Resource Data Sync: `patchboard collect` writes the SSM patch catalogue (DescribeAvailablePatches)
+  // in this custom type, one line per patch a node is non-compliant for, so the ingest stores release dates and
+  // the overdue report can start an item's clock at its patch's release when history cannot say when it began.
+  spec(PATCH_CATALOGUE_TYPE, [
+    col('KBId'),
+    col('Id'),
+    col('Title'),
+    col('Product'),
+    col('Classification'),
+    col('Severity'),
+    col('ReleaseDate', 'timestamp'),
+    col('CVEIds'),
+    col('AdvisoryIds'),
+    col('Version'),
   ]),
 ];
 

@@ -5,7 +5,8 @@
 import { type ColumnKind, INVENTORY_TYPES, tableColumns } from '@patchboard/core';
 import { historySchemaStatements } from './history.js';
 
-export const SCHEMA_VERSION = 2;
+/** 3: the patch catalogue table `custom_patchboardcatalogue` (created by the next ingest's DDL). */
+export const SCHEMA_VERSION = 3;
 
 const SQL_TYPES: Record<ColumnKind, string> = {
   text: 'VARCHAR',

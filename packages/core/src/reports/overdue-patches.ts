@@ -21,19 +21,38 @@ export const overdueParams = z
 /**
  * CTE `open_items`: the items non-compliant at the evaluation time on active nodes, with the start of their
  * current run and how many UTC calendar days it has lasted. Shared with the SLA report.
+ *
+ * The start is when the item was first seen non-compliant. When that is the node's first observation, history
+ * does not know how long before it the item was already missing; if the patch catalogue (`patchboard collect`)
+ * has the patch's release date, and it is earlier, the run is taken to start at the release — no patch is missing
+ * before it exists — and `start_basis` says `release-date` instead of `first-seen`.
  */
 export function openItemsCte(context: ReportContext, filters: SqlFragment[] = []): SqlFragment {
   const at = context.dialect.instant(formatInstant(context.now));
+  const start = sql.raw(`CASE WHEN r.run_start <= o.first_observed_at AND c.release_date < r.run_start
+        THEN c.release_date ELSE r.run_start END`);
   return sql`${nodeFactsCte(context)},
   ${itemRunsCte(context)},
+  item_first_observed AS (
+    SELECT accountid, region, resourceid, min(first_observed_at) AS first_observed_at
+    FROM history_observations WHERE type_name = 'AWS:ComplianceItem' GROUP BY accountid, region, resourceid
+  ),
+  patch_releases AS (
+    SELECT accountid, region, kbid, min(releasedate) AS release_date
+    FROM custom_patchboardcatalogue WHERE releasedate IS NOT NULL GROUP BY accountid, region, kbid
+  ),
   open_items AS (
     SELECT f.account_id, f.region, f.node_id, f.name, coalesce(f.team, ${UNTAGGED}) AS team,
       coalesce(f.environment, ${UNTAGGED}) AS environment, coalesce(f.baseline_id, r.baseline_id) AS baseline_id,
       r.id AS patch_id, r.title, r.state, r.severity, r.classification, r.cve_ids,
-      r.run_start AS first_seen_noncompliant,
-      ${context.dialect.utcDaysBetween(sql.raw('r.run_start'), at)} AS days_outstanding
+      ${start} AS first_seen_noncompliant,
+      CASE WHEN ${start} = r.run_start THEN 'first-seen' ELSE 'release-date' END AS start_basis,
+      ${context.dialect.utcDaysBetween(start, at)} AS days_outstanding
     FROM item_runs r
     JOIN node_facts f ON f.account_id = r.accountid AND f.region = r.region AND f.node_id = r.resourceid
+    LEFT JOIN item_first_observed o ON o.accountid = r.accountid AND o.region = r.region
+      AND o.resourceid = r.resourceid
+    LEFT JOIN patch_releases c ON c.accountid = r.accountid AND c.region = r.region AND c.kbid = r.id
     WHERE r.open_now AND f.status <> 'INACTIVE'${sql.join(
       filters.map((filter) => sql` AND ${filter}`),
       '',
@@ -59,7 +78,7 @@ export const overduePatches = defineReport({
       case 'node':
         return sql`${cte}
 SELECT account_id, region, node_id, name, team, environment, baseline_id, patch_id, title, state, severity,
-  classification, cve_ids, first_seen_noncompliant, days_outstanding
+  classification, cve_ids, first_seen_noncompliant, start_basis, days_outstanding
 FROM overdue
 ORDER BY days_outstanding DESC, account_id, region, node_id, patch_id, title`;
       case 'baseline':
