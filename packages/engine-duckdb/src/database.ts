@@ -23,7 +23,12 @@ export function isLockConflict(error: unknown): boolean {
 
 export async function openDatabase(
   path: string,
-  options: { readOnly?: boolean; lockWaitMs?: number } = {},
+  options: {
+    readOnly?: boolean;
+    lockWaitMs?: number;
+    /** A reader that only holds the lock for a moment (to copy the file) need not read the schema. */
+    skipSchemaCheck?: boolean;
+  } = {},
 ): Promise<OpenedDatabase> {
   const waitUntil = Date.now() + (options.readOnly ? 0 : (options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS));
   let instance: DuckDBInstance | undefined;
@@ -50,7 +55,9 @@ export async function openDatabase(
   }
   const connection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
-  if (!options.readOnly) {
+  if (options.readOnly) {
+    if (!options.skipSchemaCheck) await refuseOlderSchema(connection, path);
+  } else {
     for (const statement of [...schemaStatements(), ...TRINO_MACROS]) await connection.run(statement);
     // Every schema change so far only adds tables, columns and views, so upgrading is re-running the DDL.
     await connection.run(`DELETE FROM patchboard_meta WHERE key = 'schema_version'`);
@@ -59,6 +66,29 @@ export async function openDatabase(
     ]);
   }
   return { instance, connection, path };
+}
+
+/**
+ * A reader cannot upgrade the schema, and a report reading a table an older Patchboard never made would fail
+ * with DuckDB's catalog error; say what to do instead.
+ */
+async function refuseOlderSchema(connection: DuckDBConnection, path: string): Promise<void> {
+  let found: number | undefined;
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT value FROM patchboard_meta WHERE key = 'schema_version'`,
+    );
+    found = Number(reader.getRowsJS()[0]?.[0] ?? 0);
+  } catch {
+    return; // Not a Patchboard database (or an empty one): the query that follows says what is missing.
+  }
+  if (found < SCHEMA_VERSION) {
+    connection.closeSync();
+    throw new PatchboardError(
+      'USAGE',
+      `The database ${path} was written by an older Patchboard (schema ${found}; this version reads ${SCHEMA_VERSION}). Run \`patchboard ingest <source> --db ${path}\` once: it upgrades the database, then every command reads it.`,
+    );
+  }
 }
 
 export function closeDatabase(db: OpenedDatabase): void {

@@ -111,7 +111,7 @@ export class DatabaseSnapshots {
     const copy = join(folder, 'snapshot.duckdb');
     try {
       // The shared lock keeps an ingest from starting while the bytes are copied.
-      const source = await openDatabase(this.path, { readOnly: true });
+      const source = await openDatabase(this.path, { readOnly: true, skipSchemaCheck: true });
       try {
         version = await fileVersion(this.path);
         await copyFile(this.path, copy);
@@ -128,7 +128,9 @@ export class DatabaseSnapshots {
       if (lockedByIngest && !mustSucceed) return;
       throw error;
     }
-    const engine = new DuckDbQueryEngine(await openDatabase(copy, { readOnly: true }));
+    // The copy is private, so it is opened for writing: a database from an older Patchboard gets the current
+    // schema here, and the dashboard reads it without waiting for the next ingest.
+    const engine = new DuckDbQueryEngine(await openDatabase(copy));
     const next: Held = {
       snapshot: { version, takenAt: Date.now(), engine },
       folder,
