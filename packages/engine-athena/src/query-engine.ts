@@ -153,9 +153,9 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 
   /** Runs one statement to its end and returns the finished execution (DDL of `athena setup`, queries). */
-  async execute(query: CompiledQuery): Promise<QueryExecution> {
+  async execute(query: CompiledQuery, options: { database?: string } = {}): Promise<QueryExecution> {
     this.throwIfAborted();
-    const id = await this.start(query);
+    const id = await this.start(query, options.database ?? this.options.database);
     const execution = await this.waitFor(id);
     const statistics = this.record(execution);
     const state = execution.Status?.State;
@@ -174,8 +174,8 @@ export class AthenaQueryEngine implements QueryEngine {
     );
   }
 
-  private async start(query: CompiledQuery): Promise<string> {
-    const { database, workgroup, outputLocation, catalog } = this.options;
+  private async start(query: CompiledQuery, database: string): Promise<string> {
+    const { workgroup, outputLocation, catalog } = this.options;
     const input: StartQueryExecutionCommandInput = {
       // One statement per execution: a trailing semicolon (the recipe's sample queries end with one) is dropped.
       QueryString: query.sql.trimEnd().replace(/;+$/, ''),
