@@ -7,6 +7,7 @@ import { isPatchboardError } from '@patchboard/core';
 import { registerAthena } from './commands/athena.js';
 import { registerAuditPack } from './commands/audit-pack.js';
 import { registerChanges } from './commands/changes.js';
+import { registerCompact } from './commands/compact.js';
 import { registerCheck } from './commands/check.js';
 import { registerCve } from './commands/cve.js';
 import { registerDemo } from './commands/demo.js';
@@ -65,6 +66,7 @@ export function buildProgram(): Command {
     registerServe,
     registerDemo,
     registerAthena,
+    registerCompact,
   ]) {
     register(program);
   }

@@ -22,7 +22,7 @@ describe.runIf(options !== undefined)('Athena, live', () => {
     const athena = engine();
     const [row] = (await athena.run(compileReport('fleet-summary', {}, context).query)).rows;
     expect(row).toBeDefined();
-    const { nodes, active, inactive } = row as Record<string, number>;
+    const { nodes, active, inactive } = row as { nodes: number; active: number; inactive: number };
     expect(nodes).toBe(active + inactive);
     expect(athena.totals.dataScannedBytes).toBeGreaterThan(0);
     await athena.close();
