@@ -32,7 +32,10 @@ export function athenaEngine(context: CommandContext, signal?: AbortSignal): Ath
     ...(region ? { region } : {}),
     ...(catalog ? { catalog } : {}),
     ...(signal ? { signal } : {}),
-    onStatistics: (statistics) => process.stderr.write(describeStatistics(statistics)),
+    // DDL (athena setup) scans nothing and costs nothing: only queries are worth a line.
+    onStatistics: (statistics) => {
+      if (statistics.statementType !== 'DDL') process.stderr.write(describeStatistics(statistics));
+    },
   });
 }
 

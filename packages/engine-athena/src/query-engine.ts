@@ -27,7 +27,7 @@ export interface QueryStatistics {
   readonly queryExecutionId: string;
   readonly statementType: string | undefined;
   readonly dataScannedBytes: number;
-  /** USD 5 per TB scanned, each query rounded up to a whole MB with a 10 MB minimum; DDL is free. */
+  /** USD 5 per TB scanned, each query rounded up to a whole MB with a 10 MB minimum; DDL and failures are free. */
   readonly estimatedCostUsd: number;
   readonly engineExecutionTimeMs: number | undefined;
 }
@@ -267,7 +267,9 @@ export class AthenaQueryEngine implements QueryEngine {
       queryExecutionId: execution.QueryExecutionId ?? '',
       statementType: execution.StatementType,
       dataScannedBytes: bytes,
-      estimatedCostUsd: estimateCostUsd(bytes, execution.StatementType),
+      // Athena bills no failed query; a cancelled one is billed for what it scanned.
+      estimatedCostUsd:
+        execution.Status?.State === 'FAILED' ? 0 : estimateCostUsd(bytes, execution.StatementType),
       engineExecutionTimeMs: execution.Statistics?.EngineExecutionTimeInMillis,
     };
     this.statistics.push(statistics);

@@ -165,7 +165,8 @@ describe('AthenaQueryEngine', () => {
         },
       }),
     );
-    const error = await engine()
+    const subject = engine();
+    const error = await subject
       .run({ sql: 'SELECT * FROM aws_tag', parameters: [] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PatchboardError);
@@ -175,6 +176,8 @@ describe('AthenaQueryEngine', () => {
       "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.patchboard.aws_tag' does not exist",
     );
     expect((error as Error).message).toContain('patchboard athena setup');
+    // Athena bills no failed query.
+    expect(subject.statistics[0]?.estimatedCostUsd).toBe(0);
     expect(athena).not.toHaveReceivedCommand(GetQueryResultsCommand);
   });
 
