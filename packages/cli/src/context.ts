@@ -14,8 +14,14 @@ import {
 } from '@patchboard/core';
 import type { OutputFormat } from './output.js';
 
+export type EngineName = 'duckdb' | 'athena';
+
 export interface GlobalOptions {
   readonly db?: string;
+  readonly engine?: EngineName;
+  readonly workgroup?: string;
+  readonly database?: string;
+  readonly outputLocation?: string;
   readonly config?: string;
   readonly now?: string;
   readonly asOf?: string;
@@ -23,9 +29,21 @@ export interface GlobalOptions {
   readonly out?: string;
 }
 
+/** Where and how `--engine athena` runs queries: flags over the configuration file's `athena` section. */
+export interface AthenaSettings {
+  readonly workgroup: string;
+  readonly database: string;
+  readonly outputLocation: string | undefined;
+  readonly region: string | undefined;
+  readonly catalog: string | undefined;
+}
+
 export interface CommandContext {
   readonly config: Config;
   readonly databasePath: string;
+  /** `--engine`: the embedded DuckDB database (default) or Amazon Athena over the sync bucket. */
+  readonly engine: EngineName;
+  readonly athena: AthenaSettings;
   /** Evaluation time in epoch milliseconds: `--as-of`, `--now` or the wall clock. */
   readonly now: number;
   /** `--as-of`: reports read history as it was at `now` instead of the current tables. */
@@ -82,9 +100,28 @@ export async function resolveContext(options: GlobalOptions): Promise<CommandCon
   }
   const asOf = options.asOf ? instant('--as-of', options.asOf) : undefined;
   const now = asOf ?? (options.now ? instant('--now', options.now) : Date.now());
+  const engine = options.engine ?? config.engine ?? 'duckdb';
+  if (engine !== 'duckdb' && engine !== 'athena') {
+    throw new PatchboardError('USAGE', `--engine ${String(engine)} is not an engine; give duckdb or athena.`);
+  }
+  const outputLocation = options.outputLocation ?? config.athena?.outputLocation;
+  if (outputLocation !== undefined && !/^s3:\/\/[^/]+/.test(outputLocation)) {
+    throw new PatchboardError(
+      'USAGE',
+      `--output-location ${JSON.stringify(outputLocation)} is not an S3 location; give s3://bucket/prefix/ for Athena's query results.`,
+    );
+  }
   return {
     config,
     databasePath: options.db ?? process.env.PATCHBOARD_DB ?? config.database ?? DEFAULT_DATABASE,
+    engine,
+    athena: {
+      workgroup: options.workgroup ?? config.athena?.workgroup ?? 'primary',
+      database: options.database ?? config.athena?.database ?? 'patchboard',
+      outputLocation,
+      region: config.athena?.region,
+      catalog: config.athena?.catalog,
+    },
     now,
     asOf,
     format: options.format ?? 'table',
@@ -103,6 +140,12 @@ export function evaluationTime(context: CommandContext): string {
 
 /** Opens the database read-only for queries; the engine package is loaded only by commands that need it. */
 export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
+  if (context.engine === 'athena') {
+    const { openAthenaEngine } = await import('./athena-engine.js');
+    const engine = openAthenaEngine(context);
+    // The engine refuses --as-of with its own message, so it must see it.
+    return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
+  }
   try {
     await access(context.databasePath);
   } catch {

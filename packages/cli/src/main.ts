@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isPatchboardError } from '@patchboard/core';
+import { registerAthena } from './commands/athena.js';
 import { registerAuditPack } from './commands/audit-pack.js';
 import { registerChanges } from './commands/changes.js';
+import { registerCompact } from './commands/compact.js';
 import { registerCheck } from './commands/check.js';
 import { registerCollect } from './commands/collect.js';
 import { registerCve } from './commands/cve.js';
@@ -37,6 +39,14 @@ export function buildProgram(): Command {
       '--as-of <iso>',
       'evaluate the fleet as history knew it at this time, e.g. 2026-10-31T23:59:59Z (the month-end figure)',
     )
+    .addOption(
+      new Option('--engine <engine>', 'query engine: the DuckDB database, or Amazon Athena over the bucket')
+        .choices(['duckdb', 'athena'])
+        .env('PATCHBOARD_ENGINE'),
+    )
+    .option('--workgroup <name>', 'Athena workgroup (--engine athena; default primary)')
+    .option('--database <name>', 'Glue database of the aws_* views (--engine athena; default patchboard)')
+    .option('--output-location <s3-url>', 'S3 location for Athena query results, if the workgroup sets none')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--out <file>', 'write the output to a file instead of standard output')
     .showHelpAfterError('(run with --help for usage)')
@@ -57,6 +67,8 @@ export function buildProgram(): Command {
     registerNotify,
     registerServe,
     registerDemo,
+    registerAthena,
+    registerCompact,
   ]) {
     register(program);
   }

@@ -104,10 +104,41 @@ export const notifySchema = z
   .strict();
 export type NotifyConfig = z.infer<typeof notifySchema>;
 
+/** Amazon Athena settings (`--engine athena`); each has a command-line flag that wins over it. */
+export const athenaConfigSchema = z
+  .object({
+    /** Athena workgroup (`--workgroup`); default `primary`. */
+    workgroup: z.string().min(1).max(128).optional(),
+    /** Glue database holding the aws_* views (`--database`); default `patchboard`. */
+    database: z
+      .string()
+      .regex(/^[a-z0-9_]{1,255}$/, 'expected lower-case letters, digits and underscores')
+      .optional(),
+    /** `s3://bucket/prefix/` for query results (`--output-location`), unless the workgroup sets one. */
+    outputLocation: z
+      .string()
+      .regex(/^s3:\/\/[^/]+/, 'expected s3://bucket/prefix')
+      .optional(),
+    /** AWS Region of the workgroup; the SDK's default chain (AWS_REGION, profile) otherwise. */
+    region: z.string().min(1).optional(),
+    /** Data catalog; default `AwsDataCatalog`. */
+    catalog: z.string().min(1).optional(),
+    /** Where the sync data is (`s3://bucket/prefix`), for `patchboard athena ddl` and `setup`. */
+    location: z
+      .string()
+      .regex(/^s3:\/\/[^/]+/, 'expected s3://bucket/prefix')
+      .optional(),
+  })
+  .strict();
+export type AthenaConfig = z.infer<typeof athenaConfigSchema>;
+
 export const configSchema = z
   .object({
     /** The DuckDB database file; `--db` wins over this. */
     database: z.string().min(1).optional(),
+    /** The query engine reports run on (`--engine`); default `duckdb`. */
+    engine: z.enum(['duckdb', 'athena']).optional(),
+    athena: athenaConfigSchema.optional(),
     policy: policySchema.default(policySchema.parse({})),
     /** Thresholds for `patchboard check`, which exits with 3 when one is breached. */
     check: z.array(checkRuleSchema).default([]),

@@ -1,1 +1,24 @@
-export {};
+export {
+  AthenaQueryEngine,
+  estimateCostUsd,
+  toExecutionParameter,
+  type AthenaQueryEngineOptions,
+  type QueryStatistics,
+} from './query-engine.js';
+export { columnType, normaliseValue } from './normalise.js';
+export {
+  athenaSchema,
+  checkDatabaseName,
+  LOCAL_ONLY_REPORTS,
+  normaliseLocation,
+  renderDatabaseDdl,
+  renderTableDdl,
+  renderViewDdl,
+  schemaStatements,
+  type AthenaColumn,
+  type AthenaSchema,
+  type AthenaSchemaOptions,
+  type AthenaTable,
+  type AthenaView,
+  type StorageFormat,
+} from './schema.js';

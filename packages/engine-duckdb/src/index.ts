@@ -3,3 +3,4 @@ export { ingest, type IngestOptions, type IngestProgress, type IngestSummary } f
 export { DuckDbQueryEngine } from './query-engine.js';
 export { DatabaseSnapshots, type Snapshot } from './snapshot.js';
 export { rewriteTrinoSql } from './trino-compat.js';
+export { compactToParquet, type CompactedTable } from './compact.js';

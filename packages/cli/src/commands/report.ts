@@ -1,9 +1,19 @@
 import type { Command } from 'commander';
-import { compileReport } from '@patchboard/core';
+import { type CompiledQuery, compileReport } from '@patchboard/core';
 import { reportContext, resolveContext, type GlobalOptions } from '../context.js';
 import { emit } from '../output.js';
 import { printResult, withQueryEngine } from '../print.js';
 import { keyValue } from './options.js';
+
+/** The compiled SQL and its parameters; for Athena also the ExecutionParameters exactly as sent. */
+async function printedSql(query: CompiledQuery, dialect: 'duckdb' | 'trino'): Promise<string> {
+  let text = `${query.sql}\n-- parameters: ${JSON.stringify(query.parameters)}\n`;
+  if (dialect === 'trino' && query.parameters.length > 0) {
+    const { toExecutionParameter } = await import('@patchboard/engine-athena');
+    text += `-- Athena ExecutionParameters: ${JSON.stringify(query.parameters.map(toExecutionParameter))}\n`;
+  }
+  return text;
+}
 
 export function registerReport(program: Command): void {
   program
@@ -22,11 +32,12 @@ export function registerReport(program: Command): void {
         await withQueryEngine(context, async (engine) => {
           const compiled = compileReport(id, options.param, reportContext(context, engine));
           if (options.printSql) {
-            await emit(
-              `${compiled.query.sql}\n-- parameters: ${JSON.stringify(compiled.query.parameters)}\n`,
-              context.out,
-            );
+            await emit(await printedSql(compiled.query, engine.dialect.name), context.out);
             return;
+          }
+          if (engine.dialect.name === 'trino') {
+            const { checkReportOnAthena } = await import('../athena-engine.js');
+            checkReportOnAthena(id);
           }
           await printResult(context, {
             report: id,

@@ -1,0 +1,84 @@
+-- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","2026-10-24T12:00:00Z","(unknown)"]
+WITH nodes AS (
+    SELECT accountid, region, resourceid FROM aws_instanceinformation
+    UNION SELECT accountid, region, resourceid FROM aws_patchsummary
+    UNION SELECT accountid, region, resourceid FROM aws_complianceitem WHERE compliancetype = 'Patch'
+  ),
+  info AS (
+    SELECT accountid, region, resourceid, max(instancestatus) AS instance_status,
+      max(platformtype) AS platform_type, max(platformname) AS platform_name,
+      max(agentversion) AS agent_version, max(computername) AS computer_name
+    FROM aws_instanceinformation GROUP BY accountid, region, resourceid
+  ),
+  summary AS (
+    SELECT accountid, region, resourceid, max(baselineid) AS baseline_id, max(patchgroup) AS patch_group,
+      max(operationendtime) AS scan_time, max(missingcount) AS missing, max(failedcount) AS failed,
+      max(installedpendingrebootcount) AS pending_reboot, max(installedrejectedcount) AS rejected,
+      max(criticalnoncompliantcount) AS critical, max(noncompliantseverity) AS severity
+    FROM aws_patchsummary GROUP BY accountid, region, resourceid
+  ),
+  items AS (
+    SELECT accountid, region, resourceid, count(*) AS patch_items,
+      count(*) FILTER (WHERE patchstate = 'MISSING') AS missing,
+      count(*) FILTER (WHERE patchstate = 'FAILED') AS failed,
+      count(*) FILTER (WHERE patchstate = 'INSTALLED_PENDING_REBOOT') AS pending_reboot,
+      count(*) FILTER (WHERE patchstate = 'INSTALLED_REJECTED') AS rejected,
+      count(*) FILTER (WHERE patchstate IN (?, ?, ?, ?) AND severity = 'CRITICAL') AS critical,
+      max(CASE WHEN patchstate IN (?, ?, ?, ?) THEN CASE severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3
+      WHEN 'LOW' THEN 2 WHEN 'INFORMATIONAL' THEN 1 WHEN 'UNSPECIFIED' THEN 0 END END) AS severity_rank,
+      max(executiontime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
+    FROM aws_complianceitem WHERE compliancetype = 'Patch' GROUP BY accountid, region, resourceid
+  ),
+  tags AS (
+    SELECT accountid, region, resourceid,
+      min_by(value, CASE WHEN key = ? THEN ? WHEN key = ? THEN ? END) FILTER (WHERE key IN (?, ?)) AS team,
+      min_by(value, CASE WHEN key = ? THEN ? WHEN key = ? THEN ? WHEN key = ? THEN ? WHEN key = ? THEN ? END) FILTER (WHERE key IN (?, ?, ?, ?)) AS environment,
+      max(value) FILTER (WHERE key = 'Name') AS name,
+      max(value) FILTER (WHERE key = 'Patch Group') AS patch_group
+    FROM aws_tag GROUP BY accountid, region, resourceid
+  ),
+  facts AS (
+    SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, t.name,
+      coalesce(info.platform_name, info.platform_type) AS platform, info.platform_type, info.instance_status,
+      info.agent_version, t.team, t.environment,
+      coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group) AS patch_group,
+      coalesce(s.baseline_id, i.baseline_id) AS baseline_id,
+      (s.resourceid IS NOT NULL OR i.resourceid IS NOT NULL) AS has_patch_data,
+      CASE WHEN i.patch_items > 0 THEN i.missing ELSE coalesce(s.missing, 0) END AS missing_count,
+      CASE WHEN i.patch_items > 0 THEN i.failed ELSE coalesce(s.failed, 0) END AS failed_count,
+      CASE WHEN i.patch_items > 0 THEN i.pending_reboot ELSE coalesce(s.pending_reboot, 0) END AS pending_reboot_count,
+      CASE WHEN i.patch_items > 0 THEN i.rejected ELSE coalesce(s.rejected, 0) END AS installed_rejected_count,
+      CASE WHEN i.patch_items > 0 THEN i.critical ELSE coalesce(s.critical, 0) END AS critical_noncompliant_count,
+      CASE WHEN i.patch_items > 0 THEN CASE i.severity_rank WHEN 5 THEN 'CRITICAL' WHEN 4 THEN 'HIGH'
+      WHEN 3 THEN 'MEDIUM' WHEN 2 THEN 'LOW' WHEN 1 THEN 'INFORMATIONAL' WHEN 0 THEN 'UNSPECIFIED' END ELSE s.severity END
+        AS highest_severity,
+      coalesce(s.scan_time, i.scan_time) AS last_scan_time
+    FROM nodes n
+    LEFT JOIN info ON info.accountid = n.accountid AND info.region = n.region AND info.resourceid = n.resourceid
+    LEFT JOIN summary s ON s.accountid = n.accountid AND s.region = n.region AND s.resourceid = n.resourceid
+    LEFT JOIN items i ON i.accountid = n.accountid AND i.region = n.region AND i.resourceid = n.resourceid
+    LEFT JOIN tags t ON t.accountid = n.accountid AND t.region = n.region AND t.resourceid = n.resourceid
+  ),
+  node_facts AS (
+    SELECT facts.*,
+      CASE
+        WHEN instance_status IN (?, ?) THEN 'INACTIVE'
+        WHEN NOT has_patch_data THEN 'NOT_SCANNED'
+        WHEN missing_count + failed_count + pending_reboot_count + installed_rejected_count > 0 THEN 'NON_COMPLIANT'
+        WHEN last_scan_time IS NULL OR last_scan_time < from_iso8601_timestamp(?) THEN 'STALE'
+        ELSE 'COMPLIANT'
+      END AS status
+    FROM facts
+  )
+SELECT coalesce(region, ?) AS region, count(*) AS nodes,
+  count(*) FILTER (WHERE status <> 'INACTIVE') AS active,
+  count(*) FILTER (WHERE status = 'INACTIVE') AS inactive,
+  count(*) FILTER (WHERE status = 'COMPLIANT') AS compliant,
+    count(*) FILTER (WHERE status = 'NON_COMPLIANT') AS non_compliant,
+    count(*) FILTER (WHERE status = 'STALE') AS stale,
+    count(*) FILTER (WHERE status = 'NOT_SCANNED') AS not_scanned,
+    round(100.0 * count(*) FILTER (WHERE status = 'COMPLIANT')
+      / nullif(count(*) FILTER (WHERE status <> 'INACTIVE'), 0), 1) AS compliance_pct
+FROM node_facts
+
+GROUP BY 1 ORDER BY 1

@@ -1,0 +1,135 @@
+-- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","2026-10-24T12:00:00Z","2026-10-31T12:00:00Z","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","2026-10-31T12:00:00Z","(untagged)"]
+WITH nodes AS (
+    SELECT accountid, region, resourceid FROM aws_instanceinformation
+    UNION SELECT accountid, region, resourceid FROM aws_patchsummary
+    UNION SELECT accountid, region, resourceid FROM aws_complianceitem WHERE compliancetype = 'Patch'
+  ),
+  info AS (
+    SELECT accountid, region, resourceid, max(instancestatus) AS instance_status,
+      max(platformtype) AS platform_type, max(platformname) AS platform_name,
+      max(agentversion) AS agent_version, max(computername) AS computer_name
+    FROM aws_instanceinformation GROUP BY accountid, region, resourceid
+  ),
+  summary AS (
+    SELECT accountid, region, resourceid, max(baselineid) AS baseline_id, max(patchgroup) AS patch_group,
+      max(operationendtime) AS scan_time, max(missingcount) AS missing, max(failedcount) AS failed,
+      max(installedpendingrebootcount) AS pending_reboot, max(installedrejectedcount) AS rejected,
+      max(criticalnoncompliantcount) AS critical, max(noncompliantseverity) AS severity
+    FROM aws_patchsummary GROUP BY accountid, region, resourceid
+  ),
+  items AS (
+    SELECT accountid, region, resourceid, count(*) AS patch_items,
+      count(*) FILTER (WHERE patchstate = 'MISSING') AS missing,
+      count(*) FILTER (WHERE patchstate = 'FAILED') AS failed,
+      count(*) FILTER (WHERE patchstate = 'INSTALLED_PENDING_REBOOT') AS pending_reboot,
+      count(*) FILTER (WHERE patchstate = 'INSTALLED_REJECTED') AS rejected,
+      count(*) FILTER (WHERE patchstate IN (?, ?, ?, ?) AND severity = 'CRITICAL') AS critical,
+      max(CASE WHEN patchstate IN (?, ?, ?, ?) THEN CASE severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3
+      WHEN 'LOW' THEN 2 WHEN 'INFORMATIONAL' THEN 1 WHEN 'UNSPECIFIED' THEN 0 END END) AS severity_rank,
+      max(executiontime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
+    FROM aws_complianceitem WHERE compliancetype = 'Patch' GROUP BY accountid, region, resourceid
+  ),
+  tags AS (
+    SELECT accountid, region, resourceid,
+      min_by(value, CASE WHEN key = ? THEN ? WHEN key = ? THEN ? END) FILTER (WHERE key IN (?, ?)) AS team,
+      min_by(value, CASE WHEN key = ? THEN ? WHEN key = ? THEN ? WHEN key = ? THEN ? WHEN key = ? THEN ? END) FILTER (WHERE key IN (?, ?, ?, ?)) AS environment,
+      max(value) FILTER (WHERE key = 'Name') AS name,
+      max(value) FILTER (WHERE key = 'Patch Group') AS patch_group
+    FROM aws_tag GROUP BY accountid, region, resourceid
+  ),
+  facts AS (
+    SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, t.name,
+      coalesce(info.platform_name, info.platform_type) AS platform, info.platform_type, info.instance_status,
+      info.agent_version, t.team, t.environment,
+      coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group) AS patch_group,
+      coalesce(s.baseline_id, i.baseline_id) AS baseline_id,
+      (s.resourceid IS NOT NULL OR i.resourceid IS NOT NULL) AS has_patch_data,
+      CASE WHEN i.patch_items > 0 THEN i.missing ELSE coalesce(s.missing, 0) END AS missing_count,
+      CASE WHEN i.patch_items > 0 THEN i.failed ELSE coalesce(s.failed, 0) END AS failed_count,
+      CASE WHEN i.patch_items > 0 THEN i.pending_reboot ELSE coalesce(s.pending_reboot, 0) END AS pending_reboot_count,
+      CASE WHEN i.patch_items > 0 THEN i.rejected ELSE coalesce(s.rejected, 0) END AS installed_rejected_count,
+      CASE WHEN i.patch_items > 0 THEN i.critical ELSE coalesce(s.critical, 0) END AS critical_noncompliant_count,
+      CASE WHEN i.patch_items > 0 THEN CASE i.severity_rank WHEN 5 THEN 'CRITICAL' WHEN 4 THEN 'HIGH'
+      WHEN 3 THEN 'MEDIUM' WHEN 2 THEN 'LOW' WHEN 1 THEN 'INFORMATIONAL' WHEN 0 THEN 'UNSPECIFIED' END ELSE s.severity END
+        AS highest_severity,
+      coalesce(s.scan_time, i.scan_time) AS last_scan_time
+    FROM nodes n
+    LEFT JOIN info ON info.accountid = n.accountid AND info.region = n.region AND info.resourceid = n.resourceid
+    LEFT JOIN summary s ON s.accountid = n.accountid AND s.region = n.region AND s.resourceid = n.resourceid
+    LEFT JOIN items i ON i.accountid = n.accountid AND i.region = n.region AND i.resourceid = n.resourceid
+    LEFT JOIN tags t ON t.accountid = n.accountid AND t.region = n.region AND t.resourceid = n.resourceid
+  ),
+  node_facts AS (
+    SELECT facts.*,
+      CASE
+        WHEN instance_status IN (?, ?) THEN 'INACTIVE'
+        WHEN NOT has_patch_data THEN 'NOT_SCANNED'
+        WHEN missing_count + failed_count + pending_reboot_count + installed_rejected_count > 0 THEN 'NON_COMPLIANT'
+        WHEN last_scan_time IS NULL OR last_scan_time < from_iso8601_timestamp(?) THEN 'STALE'
+        ELSE 'COMPLIANT'
+      END AS status
+    FROM facts
+  ),
+  item_history AS (
+    SELECT accountid, region, resourceid, id, title, patchstate, severity, classification, patchbaselineid,
+      installedtime, cveids, valid_from, CASE WHEN valid_to > from_iso8601_timestamp(?) THEN NULL ELSE valid_to END AS valid_to,
+      last_seen, patchstate IN (?, ?, ?, ?) AS noncompliant
+    FROM aws_complianceitem_history
+    WHERE compliancetype = 'Patch' AND valid_from <= from_iso8601_timestamp(?)
+  ),
+  item_cves AS (
+    SELECT accountid, region, resourceid, id, title, array_join(array_sort(array_distinct(array_agg(nullif(cveids, '')))), ', ') AS cve_ids
+    FROM item_history GROUP BY accountid, region, resourceid, id, title
+  ),
+  item_marks AS (
+    SELECT item_history.*,
+      CASE WHEN noncompliant AND NOT coalesce(lag(noncompliant) OVER item AND lag(valid_to) OVER item = valid_from,
+        false) THEN 1 ELSE 0 END AS starts_run,
+      lead(patchstate) OVER item AS next_state,
+      lead(installedtime) OVER item AS next_installed_time,
+      lead(valid_from) OVER item AS next_from
+    FROM item_history
+    WINDOW item AS (PARTITION BY accountid, region, resourceid, id, title ORDER BY valid_from)
+  ),
+  item_steps AS (
+    SELECT item_marks.*, sum(starts_run) OVER (PARTITION BY accountid, region, resourceid, id, title ORDER BY valid_from
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_number
+    FROM item_marks
+  ),
+  item_runs AS (
+    SELECT s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number,
+      min(s.valid_from) AS run_start,
+      bool_or(s.valid_to IS NULL) AS open_now,
+      max_by(s.patchstate, s.valid_from) AS state,
+      max_by(s.severity, s.valid_from) AS severity,
+      max(s.classification) AS classification,
+      max(s.patchbaselineid) AS baseline_id,
+      max_by(s.next_state, s.valid_from) AS next_state,
+      max_by(coalesce(s.next_installed_time, s.next_from), s.valid_from)
+        AS next_at,
+      max_by(s.installedtime, s.valid_from) AS last_installed_time,
+      max(c.cve_ids) AS cve_ids
+    FROM item_steps s
+    JOIN item_cves c ON c.accountid = s.accountid AND c.region = s.region AND c.resourceid = s.resourceid
+      AND c.id = s.id AND c.title = s.title
+    WHERE s.noncompliant
+    GROUP BY s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number
+  ),
+  item_remediations AS (
+    SELECT item_runs.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at
+      WHEN next_state IS NULL AND NOT open_now THEN last_installed_time END AS remediated_at
+    FROM item_runs
+  ),
+  remediated AS (
+    SELECT r.severity, coalesce(f.team, ?) AS team,
+      (to_unixtime(r.remediated_at) - to_unixtime(r.run_start)) / 86400.0 AS days
+    FROM item_remediations r
+    LEFT JOIN node_facts f ON f.account_id = r.accountid AND f.region = r.region AND f.node_id = r.resourceid
+    WHERE r.remediated_at IS NOT NULL AND TRUE
+  )
+SELECT severity, team, count(*) AS remediated, round(avg(days), 2) AS mean_days,
+  round(approx_percentile(days, 0.5), 2) AS median_days, round(approx_percentile(days, 0.9), 2) AS p90_days,
+  round(max(days), 2) AS max_days
+FROM remediated
+GROUP BY severity, team
+ORDER BY severity, team
