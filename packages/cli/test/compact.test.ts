@@ -130,7 +130,9 @@ describe('patchboard compact', () => {
       const keys = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys)
-        expect(key).toMatch(/^compact\/aws_[a-z]+\/accountid=\d{12}\/region=[a-z0-9-]+\/data_0\.parquet$/);
+        expect(key).toMatch(
+          /^compact\/(aws_[a-z]+(_history)?|history_observations|history_scans)\/accountid=\d{12}\/region=[a-z0-9-]+\/data_0\.parquet$/,
+        );
       expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'compact-bucket' });
       expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, {
         Bucket: 'compact-bucket',

@@ -21,3 +21,4 @@ export { FLEET_GROUPS } from './reports/fleet-summary.js';
 export { SECURITY_CLASSIFICATIONS } from './reports/item-runs.js';
 export * from './check.js';
 export * from './trend.js';
+export * from './history-tables.js';

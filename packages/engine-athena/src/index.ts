@@ -22,3 +22,4 @@ export {
   type AthenaView,
   type StorageFormat,
 } from './schema.js';
+export { queryAsOf } from './as-of.js';

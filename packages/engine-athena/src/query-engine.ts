@@ -20,6 +20,7 @@ import {
   type SqlValue,
   trinoDialect,
 } from '@patchboard/core';
+import { queryAsOf } from './as-of.js';
 import { columnType, normaliseValue } from './normalise.js';
 
 /** What one query cost: Athena bills the bytes it scanned. */
@@ -140,12 +141,9 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 
   async run(query: CompiledQuery, options: RunOptions = {}): Promise<QueryResult> {
-    if (options.asOf !== undefined) {
-      throw new PatchboardError(
-        'USAGE',
-        'Looking back in time (--as-of) is not supported on Athena yet: the bucket holds only the current inventory, and its history lives in a DuckDB database. Run the report without --as-of, or with --engine duckdb on a database built by `patchboard ingest`.',
-      );
-    }
+    // As of an instant: the inventory tables read from their history (as-of.ts); the history tables hold
+    // what `compact` exported, or the bucket's one observation.
+    if (options.asOf !== undefined) query = queryAsOf(query, options.asOf);
     const execution = await this.execute(query);
     const id = execution.QueryExecutionId ?? '';
     if (execution.StatementType !== 'DML') return { columns: [], rows: [] };

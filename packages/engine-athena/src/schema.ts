@@ -25,12 +25,15 @@
  * `instanceresourcetype` through a JSON SerDe `mapping.` property, so it never collides with the key path's
  * `resourcetype`: no crawler, no column-deleting Lambda.
  *
- * History: Athena reads the bucket, which holds the current objects only. The `*_history` and
- * `history_observations` views present the current rows as history with one observation (each row an open
- * interval since its object's newest capture time), which is what the DuckDB store holds after one ingest:
- * the history-based reports (overdue, SLA, time to remediate, CVE evidence) then answer for the current state.
+ * History: over the bucket (JSON), which holds the current objects only, the `*_history`,
+ * `history_observations` and `history_scans` views present the current rows as history with one observation
+ * (each row an open interval since its object's newest capture time), which is what the DuckDB store holds after
+ * one ingest. Over `compact`'s Parquet they are the DuckDB store's own history tables, so looking back (as-of.ts)
+ * goes as far as that history does.
  */
 import {
+  HISTORY_TABLES,
+  type HistoryTableSpec,
   INVENTORY_TYPES,
   PATCH_STATES,
   PatchboardError,
@@ -250,8 +253,16 @@ WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.pa
 }
 
 function parquetInventoryView(type: InventoryTypeSpec): AthenaView {
-  const physical = physicalName(type, 'parquet');
-  const select = tableColumns(type).map((c) => {
+  return parquetView(type.table, physicalName(type, 'parquet'), tableColumns(type));
+}
+
+/** A view over one compacted Parquet table: account and Region from the partition folders, instants in UTC. */
+function parquetView(
+  name: string,
+  physical: string,
+  columns: readonly { readonly name: string; readonly kind: ColumnKind }[],
+): AthenaView {
+  const select = columns.map((c) => {
     if (c.name === 'accountid') return 'r.path_accountid AS accountid';
     if (c.name === 'region') return 'r.path_region AS region';
     // Parquet keeps DuckDB's instants as UTC timestamps; the view gives them their zone back.
@@ -260,10 +271,26 @@ function parquetInventoryView(type: InventoryTypeSpec): AthenaView {
   });
   const extract = (group: number) => `regexp_extract("$path", '${PARQUET_KEY_PATTERN}', ${group})`;
   return {
-    name: type.table,
+    name,
     query: `SELECT ${select.join(',\n  ')}
 FROM (SELECT t.*, ${extract(1)} AS path_accountid, ${extract(2)} AS path_region FROM ${physical} t) r
 WHERE r.path_accountid IS NOT NULL`,
+  };
+}
+
+/** The compacted history table `spec` (see core history-tables.ts) as Parquet under `root`. */
+function parquetHistoryTable(spec: HistoryTableSpec, root: string): AthenaTable {
+  return {
+    name: `${spec.name}_parquet`,
+    columns: spec.columns
+      .filter((c) => c.name !== 'accountid' && c.name !== 'region')
+      .map((c) => ({ name: c.name, type: PARQUET_TYPES[c.kind] })),
+    location: `${root}${spec.name}/`,
+    serde: PARQUET_SERDE,
+    serdeProperties: {},
+    inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+    tableProperties: { classification: 'parquet', 'parquet.compression': 'ZSTD' },
   };
 }
 
@@ -307,19 +334,42 @@ FROM ${type.table} GROUP BY ${OBJECT_KEY}`,
   };
 }
 
-/** The tables and views for data at `location`. */
+/** Every scan seen: from the bucket alone, the one in each node's current patch summary. */
+function scansView(): AthenaView {
+  return {
+    name: 'history_scans',
+    query: `SELECT ${OBJECT_KEY}, operationendtime AS scan_time
+FROM aws_patchsummary WHERE operationendtime IS NOT NULL`,
+  };
+}
+
+/**
+ * The tables and views for data at `location`. Over the sync bucket (JSON) history is the one observation the
+ * bucket holds; over `compact`'s Parquet it is the history the DuckDB store kept, so `--as-of` looks back as
+ * far as that store does.
+ */
 export function athenaSchema(options: AthenaSchemaOptions): AthenaSchema {
   const format = options.format ?? 'json';
   const root = normaliseLocation(options.location);
+  const tables = INVENTORY_TYPES.map((type) => physicalTable(type, root, format));
+  if (format === 'json') {
+    return {
+      format,
+      tables,
+      views: [
+        ...INVENTORY_TYPES.map(jsonInventoryView),
+        ...INVENTORY_TYPES.map(historyView),
+        observationsView(),
+        scansView(),
+      ],
+    };
+  }
   return {
     format,
-    tables: INVENTORY_TYPES.map((type) => physicalTable(type, root, format)),
+    tables: [...tables, ...HISTORY_TABLES.map((spec) => parquetHistoryTable(spec, root))],
     views: [
-      ...INVENTORY_TYPES.map((type) =>
-        format === 'json' ? jsonInventoryView(type) : parquetInventoryView(type),
-      ),
-      ...INVENTORY_TYPES.map(historyView),
-      observationsView(),
+      ...INVENTORY_TYPES.map(parquetInventoryView),
+      ...HISTORY_TABLES.map((spec) => parquetView(spec.name, `${spec.name}_parquet`, spec.columns)),
     ],
   };
 }

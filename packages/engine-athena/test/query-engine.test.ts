@@ -243,11 +243,22 @@ describe('AthenaQueryEngine', () => {
     expect(athena).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 7);
   });
 
-  it('refuses --as-of with a clear error and sends nothing', async () => {
-    await expect(
-      engine().run({ sql: 'SELECT 1', parameters: [] }, { asOf: Date.parse('2026-10-01T00:00:00Z') }),
-    ).rejects.toThrow(/--as-of\) is not supported on Athena yet/);
-    expect(athena).not.toHaveReceivedCommand(StartQueryExecutionCommand);
+  it('reads history as of an instant: inventory tables shadowed, the instant bound in WHERE clauses', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
+    athena.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
+    athena.on(GetQueryResultsCommand).resolves(page([['payments', '3']]));
+    const query = sql`SELECT team, count(*) AS nodes FROM aws_tag WHERE team = ${'payments'} GROUP BY 1`;
+    await engine().run(query.compile(), { asOf: Date.parse('2026-10-01T00:00:00Z') });
+    const sent = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
+    expect(sent.QueryString).toMatch(/^WITH .*aws_tag AS \(/s);
+    expect(sent.QueryString).toContain('FROM aws_tag_history h');
+    expect(sent.QueryString).toMatch(
+      /SELECT team, count\(\*\) AS nodes FROM aws_tag WHERE team = \? GROUP BY 1$/,
+    );
+    const parameters = sent.ExecutionParameters ?? [];
+    expect(parameters.at(-1)).toBe("'payments'");
+    expect(new Set(parameters.slice(0, -1))).toEqual(new Set(["'2026-10-01T00:00:00Z'"]));
+    expect(new TrinoSQL().validate(sent.QueryString ?? '')).toEqual([]);
   });
 
   it('normalises Athena’s text by the column types of ResultSetMetadata', async () => {

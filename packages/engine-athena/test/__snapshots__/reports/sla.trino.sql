@@ -120,14 +120,29 @@ WITH nodes AS (
       WHEN next_state IS NULL AND NOT open_now THEN last_installed_time END AS remediated_at
     FROM item_runs
   ),
+  item_first_observed AS (
+    SELECT accountid, region, resourceid, min(first_observed_at) AS first_observed_at
+    FROM history_observations WHERE type_name = 'AWS:ComplianceItem' GROUP BY accountid, region, resourceid
+  ),
+  patch_releases AS (
+    SELECT accountid, region, kbid, min(releasedate) AS release_date
+    FROM custom_patchboardcatalogue WHERE releasedate IS NOT NULL GROUP BY accountid, region, kbid
+  ),
   open_items AS (
     SELECT f.account_id, f.region, f.node_id, f.name, coalesce(f.team, ?) AS team,
       coalesce(f.environment, ?) AS environment, coalesce(f.baseline_id, r.baseline_id) AS baseline_id,
       r.id AS patch_id, r.title, r.state, r.severity, r.classification, r.cve_ids,
-      r.run_start AS first_seen_noncompliant,
-      date_diff('day', CAST(r.run_start AT TIME ZONE 'UTC' AS date), CAST(from_iso8601_timestamp(?) AT TIME ZONE 'UTC' AS date)) AS days_outstanding
+      CASE WHEN r.run_start <= o.first_observed_at AND c.release_date < r.run_start
+        THEN c.release_date ELSE r.run_start END AS first_seen_noncompliant,
+      CASE WHEN CASE WHEN r.run_start <= o.first_observed_at AND c.release_date < r.run_start
+        THEN c.release_date ELSE r.run_start END = r.run_start THEN 'first-seen' ELSE 'release-date' END AS start_basis,
+      date_diff('day', CAST(CASE WHEN r.run_start <= o.first_observed_at AND c.release_date < r.run_start
+        THEN c.release_date ELSE r.run_start END AT TIME ZONE 'UTC' AS date), CAST(from_iso8601_timestamp(?) AT TIME ZONE 'UTC' AS date)) AS days_outstanding
     FROM item_runs r
     JOIN node_facts f ON f.account_id = r.accountid AND f.region = r.region AND f.node_id = r.resourceid
+    LEFT JOIN item_first_observed o ON o.accountid = r.accountid AND o.region = r.region
+      AND o.resourceid = r.resourceid
+    LEFT JOIN patch_releases c ON c.accountid = r.accountid AND c.region = r.region AND c.kbid = r.id
     WHERE r.open_now AND f.status <> 'INACTIVE' AND TRUE
   ),
   judged AS (SELECT open_items.*, CASE WHEN severity = ? THEN ? WHEN severity = ? THEN ? WHEN severity = ? THEN ? WHEN severity = ? THEN ? END AS allowed_days FROM open_items)

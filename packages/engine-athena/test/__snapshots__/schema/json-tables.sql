@@ -217,3 +217,25 @@ STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 LOCATION 's3://patch-sync-bucket/org/AWS:Network/'
 TBLPROPERTIES ('classification'='json', 'patchboard.inventory_type'='AWS:Network');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `custom_patchboardcatalogue_json` (
+  `resourceid` string,
+  `capturetime` string,
+  `schemaversion` string,
+  `kbid` string,
+  `id` string,
+  `title` string,
+  `product` string,
+  `classification` string,
+  `severity` string,
+  `releasedate` string,
+  `cveids` string,
+  `advisoryids` string,
+  `version` string
+)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+WITH SERDEPROPERTIES ('ignore.malformed.json'='true', 'case.insensitive'='true')
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/Custom:PatchboardCatalogue/'
+TBLPROPERTIES ('classification'='json', 'patchboard.inventory_type'='Custom:PatchboardCatalogue');

@@ -263,6 +263,32 @@ WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.pa
   AND (r.resourceid IS NULL OR r.resourceid = r.path_node)
   AND coalesce(r.resourceid, r.capturetime, r.schemaversion, r.name, r.subnetmask, r.gateway, r.dhcpserver, r.dnsserver, r.macaddress, r.ipv4, r.ipv6) IS NOT NULL;
 
+CREATE OR REPLACE VIEW custom_patchboardcatalogue AS
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.path_resourcetype AS resourcetype,
+  r.path_node AS resourceid,
+  try(from_iso8601_timestamp(regexp_replace(trim(r.capturetime), '^(\d{4}-\d{2}-\d{2}) ', '$1T')) AT TIME ZONE 'UTC') AS capturetime,
+  r.schemaversion AS schemaversion,
+  r.kbid AS kbid,
+  r.id AS id,
+  r.title AS title,
+  r.product AS product,
+  r.classification AS classification,
+  r.severity AS severity,
+  try(from_iso8601_timestamp(regexp_replace(trim(r.releasedate), '^(\d{4}-\d{2}-\d{2}) ', '$1T')) AT TIME ZONE 'UTC') AS releasedate,
+  r.cveids AS cveids,
+  r.advisoryids AS advisoryids,
+  r.version AS version
+FROM (
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  FROM custom_patchboardcatalogue_json t
+) r
+WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
+  AND (r.resourceid IS NULL OR r.resourceid = r.path_node)
+  AND coalesce(r.resourceid, r.capturetime, r.schemaversion, r.kbid, r.id, r.title, r.product, r.classification, r.severity, r.releasedate, r.cveids, r.advisoryids, r.version) IS NOT NULL;
+
 CREATE OR REPLACE VIEW aws_instanceinformation_history AS
 SELECT accountid, region, resourcetype, resourceid, capturetime, schemaversion, agenttype, agentversion, computername, instanceid, ipaddress, platformname, platformtype, platformversion, instanceresourcetype, agentstatus, instancestatus, iamrole,
   valid_from, CAST(NULL AS timestamp(3) with time zone) AS valid_to, CAST(NULL AS timestamp(3) with time zone) AS last_seen
@@ -353,6 +379,16 @@ FROM (
 ) h
 WHERE row_in_state = 1;
 
+CREATE OR REPLACE VIEW custom_patchboardcatalogue_history AS
+SELECT accountid, region, resourcetype, resourceid, capturetime, schemaversion, kbid, id, title, product, classification, severity, releasedate, cveids, advisoryids, version,
+  valid_from, CAST(NULL AS timestamp(3) with time zone) AS valid_to, CAST(NULL AS timestamp(3) with time zone) AS last_seen
+FROM (
+  SELECT c.*, max(c.capturetime) OVER (PARTITION BY accountid, region, resourcetype, resourceid) AS valid_from,
+    row_number() OVER (PARTITION BY accountid, region, resourcetype, resourceid, schemaversion, kbid, id, title, product, classification, severity, releasedate, cveids, advisoryids, version ORDER BY c.capturetime) AS row_in_state
+  FROM custom_patchboardcatalogue c
+) h
+WHERE row_in_state = 1;
+
 CREATE OR REPLACE VIEW history_observations AS
 SELECT CAST('AWS:InstanceInformation' AS varchar) AS type_name, accountid, region, resourcetype, resourceid,
   max(capturetime) AS first_observed_at, max(capturetime) AS last_observed_at, CAST(NULL AS timestamp(3) with time zone) AS gone_at
@@ -388,4 +424,12 @@ FROM aws_instancedetailedinformation GROUP BY accountid, region, resourcetype, r
 UNION ALL
 SELECT CAST('AWS:Network' AS varchar) AS type_name, accountid, region, resourcetype, resourceid,
   max(capturetime) AS first_observed_at, max(capturetime) AS last_observed_at, CAST(NULL AS timestamp(3) with time zone) AS gone_at
-FROM aws_network GROUP BY accountid, region, resourcetype, resourceid;
+FROM aws_network GROUP BY accountid, region, resourcetype, resourceid
+UNION ALL
+SELECT CAST('Custom:PatchboardCatalogue' AS varchar) AS type_name, accountid, region, resourcetype, resourceid,
+  max(capturetime) AS first_observed_at, max(capturetime) AS last_observed_at, CAST(NULL AS timestamp(3) with time zone) AS gone_at
+FROM custom_patchboardcatalogue GROUP BY accountid, region, resourcetype, resourceid;
+
+CREATE OR REPLACE VIEW history_scans AS
+SELECT accountid, region, resourcetype, resourceid, operationendtime AS scan_time
+FROM aws_patchsummary WHERE operationendtime IS NOT NULL;
