@@ -220,6 +220,9 @@ export async function ingest(
       if (done % 500 === 0 || done === readable.length)
         progress({ phase: 'reading', done, total: readable.length });
       if (!bytes) {
+        // A source that cannot go on (access revoked, a store that keeps failing) says so with a PatchboardError:
+        // the whole ingest stops and rolls back rather than store a fleet with holes in it.
+        if (error instanceof PatchboardError) throw error;
         // Not recorded in source_objects, so the next ingest tries it again.
         recordError(p.object.key, {
           line: null,
