@@ -4,6 +4,7 @@
  * ETag, which changes whenever its content does. Objects encrypted with SSE-S3 or SSE-KMS are decrypted by S3
  * itself on GetObject; the credentials only need kms:Decrypt on the key.
  */
+import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { PatchboardError, SourceObject, SourceReader } from '@patchboard/core';
 import { isNoSuchKey, isRetryable, type S3Location, s3Failure } from '../aws/s3.js';
@@ -33,6 +34,9 @@ export class S3Source implements SourceReader {
         ? bucketLocation.prefix
         : `${bucketLocation.prefix}/`;
     this.location = `s3://${bucketLocation.bucket}/${this.prefix}`;
+    // Every read in flight listens on the one signal (the SDK removes each listener when its request ends),
+    // so Node's warning at 10 listeners would fire with no leak behind it.
+    setMaxListeners(0, this.cancelReads.signal);
   }
 
   async *list(): AsyncIterable<SourceObject> {
