@@ -202,7 +202,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('patchboard ingest s3://bucket/prefix', () => {
+// Each test spawns the CLI against a Python server on two shared cores: generous limits, never reached when idle.
+describe('patchboard ingest s3://bucket/prefix', { timeout: 180_000 }, () => {
   it('reads every object, in parallel, into the same rows as the folder copy', async () => {
     expect(inventoryKeys.length).toBeGreaterThan(1000);
     proxy.resetCounters();
@@ -306,7 +307,7 @@ describe('patchboard ingest s3://bucket/prefix', () => {
   });
 });
 
-describe('S3 errors: one message naming the bucket, the cause and what to do', () => {
+describe('S3 errors: one message naming the bucket, the cause and what to do', { timeout: 180_000 }, () => {
   const scratchDb = () => join(dir, `error-${Math.random().toString(36).slice(2)}.duckdb`);
   const oneLine = (stderr: string) => {
     const lines = stderr.split('\n').filter((line) => line.startsWith('patchboard:'));
