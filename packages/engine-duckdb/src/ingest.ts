@@ -82,22 +82,46 @@ function appendRow(appender: DuckDBAppender, kinds: readonly ColumnKind[], row: 
   appender.endRow();
 }
 
+type ReadResult = { planned: PlannedObject; bytes?: Uint8Array; error?: Error };
+
+/**
+ * Reads up to `concurrency` objects at once and yields each as soon as it arrives, not in the order started:
+ * one slow read (an S3 request being retried) must not hold back the ones behind it. At most `concurrency`
+ * objects are in flight or waiting to be parsed, so memory stays bounded.
+ */
 async function* readPool(
   source: SourceReader,
   objects: readonly PlannedObject[],
   concurrency: number,
-): AsyncGenerator<{ planned: PlannedObject; bytes?: Uint8Array; error?: Error }> {
-  const inFlight: Promise<{ planned: PlannedObject; bytes?: Uint8Array; error?: Error }>[] = [];
+): AsyncGenerator<ReadResult> {
+  const arrived: ReadResult[] = [];
+  let wake: (() => void) | undefined;
   let next = 0;
-  const start = (planned: PlannedObject) =>
-    source.read(planned.object.key).then(
-      (bytes) => ({ planned, bytes }),
-      (error: unknown) => ({ planned, error: error instanceof Error ? error : new Error(String(error)) }),
-    );
-  while (next < objects.length && inFlight.length < concurrency) inFlight.push(start(objects[next++]!));
-  while (inFlight.length > 0) {
-    const result = await inFlight.shift()!;
-    if (next < objects.length) inFlight.push(start(objects[next++]!));
+  let running = 0;
+  const start = () => {
+    const planned = objects[next++]!;
+    running++;
+    void source
+      .read(planned.object.key)
+      .then(
+        (bytes): ReadResult => ({ planned, bytes }),
+        (error: unknown): ReadResult => ({
+          planned,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
+      )
+      .then((result) => {
+        running--;
+        arrived.push(result);
+        wake?.();
+        wake = undefined;
+      });
+  };
+  while (next < objects.length && running < concurrency) start();
+  while (running > 0 || arrived.length > 0) {
+    if (arrived.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    const result = arrived.shift()!;
+    if (next < objects.length) start();
     yield result;
   }
 }
@@ -220,6 +244,9 @@ export async function ingest(
       if (done % 500 === 0 || done === readable.length)
         progress({ phase: 'reading', done, total: readable.length });
       if (!bytes) {
+        // A source that cannot go on (access revoked, a store that keeps failing) says so with a PatchboardError:
+        // the whole ingest stops and rolls back rather than store a fleet with holes in it.
+        if (error instanceof PatchboardError) throw error;
         // Not recorded in source_objects, so the next ingest tries it again.
         recordError(p.object.key, {
           line: null,
