@@ -1,0 +1,42 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AppConfig } from './app-config.js';
+import { OrganizationSyncStackSetStack } from './organization-sync-stack-set.js';
+import { ReportingStack, reportingSettings } from './reporting-stack.js';
+
+/** Feature flags the stacks rely on; bin/app.ts and the tests create their App with them. */
+export const APP_CONTEXT = {
+  // Access logs delivered under a bucket policy, not the LogDeliveryWrite ACL (ACLs stay disabled).
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+  '@aws-cdk/aws-iam:minimizePolicies': true,
+  '@aws-cdk/core:checkSecretUsage': true,
+} as const;
+
+export interface PatchboardStacks {
+  readonly reporting: ReportingStack;
+  readonly organizationSync: OrganizationSyncStackSetStack;
+}
+
+/** Every stack, with the AwsSolutions checks run on all of them. */
+export function buildApp(app: App, config: AppConfig): PatchboardStacks {
+  const reportingEnv = { account: config.reporting.account, region: config.reporting.region };
+  const settings = reportingSettings(config.reporting);
+  const reporting = new ReportingStack(app, 'PatchboardReporting', {
+    env: reportingEnv,
+    config: config.reporting,
+    description: 'Patchboard: central reporting (sync bucket, Glue tables, Athena)',
+  });
+  const organizationSync = new OrganizationSyncStackSetStack(app, 'PatchboardOrganizationSyncStackSet', {
+    env: config.stackSetAdmin,
+    description: 'Patchboard: the organisation Resource Data Sync StackSet',
+    syncName: settings.syncName,
+    bucketName: settings.syncBucketName,
+    bucketRegion: config.reporting.region,
+    bucketPrefix: settings.syncPrefix,
+    kmsKeyArn: config.syncKmsKeyArn ?? '',
+    organizationalUnitIds: config.reporting.stackSetTargets ?? [],
+    regions: config.reporting.stackSetRegions ?? [config.reporting.region],
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { reporting, organizationSync };
+}
