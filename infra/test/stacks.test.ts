@@ -43,15 +43,17 @@ let reporting: Template;
 let stackSet: Template;
 let report: ValidationReport;
 let member: ReturnType<typeof organizationSyncMemberTemplate>;
+let assemblyDir: string;
 
 beforeAll(() => {
   const outdir = mkdtempSync(join(tmpdir(), 'patchboard-synth-'));
-  const app = new App({ context: APP_CONTEXT, outdir });
+  const app = new App({ context: { ...APP_CONTEXT, 'aws:cdk:enable-asset-metadata': true }, outdir });
   stacks = buildApp(
     app,
     appConfigFromContext((key) => CONTEXT[key]),
   );
   const assembly = app.synth();
+  assemblyDir = assembly.directory;
   report = JSON.parse(
     readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'),
   ) as ValidationReport;
@@ -245,5 +247,26 @@ describe('organisation sync StackSet', () => {
         'SyncName',
       ].sort(),
     );
+  });
+});
+
+describe('Lambda bundles', () => {
+  it('every bundled handler of the app is esbuild ESM without DuckDB', () => {
+    const functions = Object.values(reporting.findResources('AWS::Lambda::Function')) as {
+      Metadata?: Record<string, string>;
+      Properties: { Runtime: string; Handler: string };
+    }[];
+    const bundled = functions.filter((f) => f.Metadata?.['aws:asset:path']);
+    expect(bundled.length).toBeGreaterThan(0);
+    for (const fn of bundled) {
+      const code = readFileSync(
+        join(assemblyDir, fn.Metadata?.['aws:asset:path'] ?? '', 'index.mjs'),
+        'utf8',
+      );
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(code.toLowerCase()).not.toContain('duckdb');
+      // The pinned Athena client is bundled in, not taken from the runtime.
+      expect(code).toContain('StartQueryExecution');
+    }
   });
 });
