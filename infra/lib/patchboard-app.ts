@@ -2,6 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AppConfig } from './app-config.js';
 import { OrganizationSyncStackSetStack } from './organization-sync-stack-set.js';
+import { PatchOperationsStack } from './patch-operations-stack.js';
 import { ReportingStack, reportingSettings } from './reporting-stack.js';
 
 /** Feature flags the stacks rely on; bin/app.ts and the tests create their App with them. */
@@ -15,6 +16,7 @@ export const APP_CONTEXT = {
 export interface PatchboardStacks {
   readonly reporting: ReportingStack;
   readonly organizationSync: OrganizationSyncStackSetStack;
+  readonly patchOperations: PatchOperationsStack;
 }
 
 /** Every stack, with the AwsSolutions checks run on all of them. */
@@ -37,6 +39,12 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
     organizationalUnitIds: config.reporting.stackSetTargets ?? [],
     regions: config.reporting.stackSetRegions ?? [config.reporting.region],
   });
+  // Environment-agnostic: the same template goes to every account and Region (StackSet or cdk deploy).
+  const patchOperations = new PatchOperationsStack(app, 'PatchboardPatchOperations', {
+    config: config.patchOperations,
+    description:
+      'Patchboard: patch baselines, maintenance windows and associations of one account and Region',
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { reporting, organizationSync };
+  return { reporting, organizationSync, patchOperations };
 }
