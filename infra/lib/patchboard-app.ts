@@ -26,6 +26,7 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
   const reporting = new ReportingStack(app, 'PatchboardReporting', {
     env: reportingEnv,
     config: config.reporting,
+    delivery: config.delivery,
     description: 'Patchboard: central reporting (sync bucket, Glue tables, Athena)',
   });
   const organizationSync = new OrganizationSyncStackSetStack(app, 'PatchboardOrganizationSyncStackSet', {

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { ReportingConfig } from './config.js';
+import type { DeliveryConfig, ReportingConfig } from './config.js';
+import { ScheduledDelivery } from './reporting/scheduled-delivery.js';
 import { AccessLogsBucket } from './reporting/access-logs-bucket.js';
 import { AthenaCatalogue } from './reporting/athena-catalogue.js';
 import { QueryWorkgroup } from './reporting/query-workgroup.js';
@@ -10,6 +11,8 @@ import { SyncBucket } from './reporting/sync-bucket.js';
 
 export interface ReportingStackProps extends StackProps {
   readonly config: ReportingConfig;
+  /** Scheduled delivery of the audit pack; channels are optional, the schedules always run. */
+  readonly delivery?: DeliveryConfig;
 }
 
 /** Resolved settings of the reporting account, defaults applied. */
@@ -27,16 +30,19 @@ export function reportingSettings(config: ReportingConfig) {
 
 /** The central reporting account: key, sync bucket, Glue tables and views, workgroup, named queries. */
 export class ReportingStack extends Stack {
+  readonly accessLogs: AccessLogsBucket;
   readonly key: ReportingKey;
   readonly syncBucket: SyncBucket;
   readonly workgroup: QueryWorkgroup;
   readonly catalogue: AthenaCatalogue;
+  readonly delivery: ScheduledDelivery;
 
   constructor(scope: Construct, id: string, props: ReportingStackProps) {
     super(scope, id, props);
     const { config } = props;
     const settings = reportingSettings(config);
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs');
+    this.accessLogs = accessLogs;
     this.key = new ReportingKey(this, 'Key', {
       organizationId: config.organizationId,
       quickSight: config.quickSight ?? false,
@@ -67,6 +73,16 @@ export class ReportingStack extends Stack {
       database: this.catalogue.databaseName,
       workgroup: this.workgroup.workgroup,
     });
+    this.delivery = new ScheduledDelivery(this, 'Delivery', {
+      reporting: this,
+      config: props.delivery ?? {},
+      database: settings.database,
+      workgroup: settings.workgroup,
+      syncBucketName: settings.syncBucketName,
+      syncPrefix: settings.syncPrefix,
+    });
+    this.delivery.node.addDependency(this.catalogue);
+    new CfnOutput(this, 'PackBucketName', { value: this.delivery.bucket.bucketName });
     new CfnOutput(this, 'SyncBucketName', { value: this.syncBucket.bucket.bucketName });
     new CfnOutput(this, 'KmsKeyArn', { value: this.key.key.keyArn });
     new CfnOutput(this, 'AthenaResultsBucketName', { value: this.workgroup.resultsBucket.bucketName });

@@ -37,6 +37,9 @@ const CONTEXT = {
   stackSetRegions: 'eu-west-1,us-east-1',
   syncKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/0c1d2e3f-1111-2222-3333-444455556666',
   syncRetentionDays: '45',
+  deliveryFrom: 'patchboard@example.com',
+  deliveryTo: 'ops@example.com',
+  slackWebhookSecretName: 'patchboard/slack',
 } as Record<string, string>;
 
 let stacks: PatchboardStacks;
@@ -209,6 +212,30 @@ describe('reporting stack', () => {
   });
 });
 
+describe('scheduled delivery', () => {
+  it('runs the monthly pack on the 1st and the daily snapshot every day, on one Lambda', () => {
+    reporting.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 6 1 * ? *)',
+      Targets: [Match.objectLike({ Input: JSON.stringify({ task: 'monthly-pack' }) })],
+    });
+    reporting.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 1 * * ? *)',
+      Targets: [Match.objectLike({ Input: JSON.stringify({ task: 'daily-snapshot' }) })],
+    });
+    reporting.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ATHENA_DATABASE: 'patchboard',
+          ATHENA_WORKGROUP: 'patchboard',
+          MAIL_FROM: 'patchboard@example.com',
+          MAIL_TO: 'ops@example.com',
+          SLACK_WEBHOOK_SECRET: 'patchboard/slack',
+        }),
+      },
+    });
+  });
+});
+
 describe('organisation sync StackSet', () => {
   it('is service-managed with auto-deployment, targeting the configured units and Regions', () => {
     stackSet.hasResourceProperties('AWS::CloudFormation::StackSet', {
@@ -256,7 +283,7 @@ describe('Lambda bundles', () => {
     const handlers = readdirSync(join(INFRA_ROOT, 'lambda'), { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(handlerEntry(d.name)))
       .map((d) => d.name);
-    expect(handlers.sort()).toEqual(['org-sync', 'schema-views']);
+    expect(handlers.sort()).toEqual(['delivery', 'org-sync', 'schema-views']);
     for (const name of handlers) {
       const result = buildSync({
         entryPoints: [handlerEntry(name)],
