@@ -9,6 +9,8 @@ export interface AppConfig {
   readonly syncKmsKeyArn?: string;
   readonly patchOperations: PatchOperationsConfig;
   readonly delivery: DeliveryConfig;
+  /** QuickSight user owning the data source and datasets (when `quickSight` is on). */
+  readonly quickSightUser?: string;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -61,6 +63,7 @@ export function appConfigFromContext(read: ContextReader): AppConfig {
       region: text(read('stackSetAdminRegion')) ?? region,
     },
     syncKmsKeyArn: text(read('syncKmsKeyArn')),
+    quickSightUser: text(read('quickSightUser')),
     patchOperations: {
       environmentTagKey: text(read('environmentTagKey')),
       installOnNonCompliance: flag(read('installOnNonCompliance')),

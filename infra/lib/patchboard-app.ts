@@ -2,6 +2,7 @@ import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { AppConfig } from './app-config.js';
 import { OrganizationSyncStackSetStack } from './organization-sync-stack-set.js';
+import { QuickSightStack } from './quicksight-stack.js';
 import { PatchOperationsStack } from './patch-operations-stack.js';
 import { ReportingStack, reportingSettings } from './reporting-stack.js';
 
@@ -17,6 +18,7 @@ export interface PatchboardStacks {
   readonly reporting: ReportingStack;
   readonly organizationSync: OrganizationSyncStackSetStack;
   readonly patchOperations: PatchOperationsStack;
+  readonly quickSight?: QuickSightStack;
 }
 
 /** Every stack, with the AwsSolutions checks run on all of them. */
@@ -46,6 +48,16 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
     description:
       'Patchboard: patch baselines, maintenance windows and associations of one account and Region',
   });
+  const quickSight = config.reporting.quickSight
+    ? new QuickSightStack(app, 'PatchboardQuickSight', {
+        env: reportingEnv,
+        description: 'Patchboard: QuickSight data source and datasets over the Athena views',
+        userName: config.quickSightUser ?? 'patchboard-admin',
+        database: settings.database,
+        workgroup: settings.workgroup,
+      })
+    : undefined;
+  if (quickSight) quickSight.addDependency(reporting);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { reporting, organizationSync, patchOperations };
+  return { reporting, organizationSync, patchOperations, ...(quickSight ? { quickSight } : {}) };
 }

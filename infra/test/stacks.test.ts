@@ -40,11 +40,14 @@ const CONTEXT = {
   deliveryFrom: 'patchboard@example.com',
   deliveryTo: 'ops@example.com',
   slackWebhookSecretName: 'patchboard/slack',
+  quickSight: 'true',
+  quickSightUser: 'analyst',
 } as Record<string, string>;
 
 let stacks: PatchboardStacks;
 let reporting: Template;
 let stackSet: Template;
+let quickSight: Template;
 let report: ValidationReport;
 let member: ReturnType<typeof organizationSyncMemberTemplate>;
 let assemblyDir: string;
@@ -68,6 +71,10 @@ beforeAll(() => {
     assembly.getStackByName(stacks.organizationSync.stackName).template as Record<string, unknown>,
   );
   member = organizationSyncMemberTemplate();
+  if (!stacks.quickSight) throw new Error('the QuickSight stack was not built');
+  quickSight = Template.fromJSON(
+    assembly.getStackByName(stacks.quickSight.stackName).template as Record<string, unknown>,
+  );
 }, 120_000);
 
 describe('cdk-nag AwsSolutions', () => {
@@ -97,9 +104,24 @@ describe('reporting stack', () => {
         ]),
       },
     });
-    // QuickSight is off by default: no statement for its role.
-    const keys = reporting.findResources('AWS::KMS::Key');
-    expect(JSON.stringify(keys)).not.toContain('aws-quicksight-service-role-v0');
+    // QuickSight is on here: its service role may use the key, within the account.
+    reporting.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'QuickSightReadsThroughAthena',
+            Principal: {
+              AWS: {
+                'Fn::Join': [
+                  '',
+                  Match.arrayWith([':iam::123456789012:role/service-role/aws-quicksight-service-role-v0']),
+                ],
+              },
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   it('sync bucket: versioned, KMS, public access blocked, expiring after the configured days', () => {
@@ -233,6 +255,45 @@ describe('scheduled delivery', () => {
         }),
       },
     });
+  });
+});
+
+describe('QuickSight stack (optional)', () => {
+  it('an Athena data source on the workgroup, the recipe datasets over the views, and a join filtered on Name', () => {
+    quickSight.hasResourceProperties('AWS::QuickSight::DataSource', {
+      Type: 'ATHENA',
+      DataSourceParameters: { AthenaParameters: { WorkGroup: 'patchboard' } },
+    });
+    const dataSets = Object.values(quickSight.findResources('AWS::QuickSight::DataSet')) as {
+      Properties: {
+        DataSetId: string;
+        ImportMode: string;
+        PhysicalTableMap: Record<
+          string,
+          { RelationalTable?: Record<string, unknown>; CustomSql?: { SqlQuery: string } }
+        >;
+      };
+    }[];
+    expect(dataSets.map((d) => d.Properties.DataSetId).sort()).toEqual([
+      'patchboard-aws_application',
+      'patchboard-aws_complianceitem',
+      'patchboard-aws_compliancesummary',
+      'patchboard-aws_instancedetailedinformation',
+      'patchboard-aws_instanceinformation',
+      'patchboard-aws_tag',
+      'patchboard-instances-compliance',
+    ]);
+    expect(dataSets.every((d) => d.Properties.ImportMode === 'DIRECT_QUERY')).toBe(true);
+    const tag = dataSets.find((d) => d.Properties.DataSetId === 'patchboard-aws_tag');
+    expect(tag?.Properties.PhysicalTableMap.table?.RelationalTable).toMatchObject({
+      Schema: 'patchboard',
+      Name: 'aws_tag',
+    });
+    const joined = dataSets.find((d) => d.Properties.DataSetId === 'patchboard-instances-compliance');
+    const sql = joined?.Properties.PhysicalTableMap.joined?.CustomSql?.SqlQuery ?? '';
+    expect(sql).toContain("AND tag.key = 'Name'");
+    expect(sql).toContain("AND compliance.compliancetype = 'Patch'");
+    expect(sql).toContain('FROM patchboard.aws_instanceinformation AS instance');
   });
 });
 
