@@ -57,7 +57,7 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
         workgroup: settings.workgroup,
       })
     : undefined;
-  if (quickSight) quickSight.addDependency(reporting);
+  if (quickSight) quickSight.addStackDependency(reporting);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { reporting, organizationSync, patchOperations, ...(quickSight ? { quickSight } : {}) };
 }

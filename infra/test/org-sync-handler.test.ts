@@ -69,6 +69,20 @@ describe('listSyncs', () => {
   });
 });
 
+describe('listSyncs under throttling', () => {
+  it('retries a throttled page with the same NextToken, losing no page', async () => {
+    ssm
+      .on(ListResourceDataSyncCommand)
+      .resolvesOnce({ ResourceDataSyncItems: [item('a', false)], NextToken: 't1' })
+      .rejectsOnce(throttled())
+      .resolvesOnce({ ResourceDataSyncItems: [item('b', true)] });
+    const names = (await listSyncs(new SSMClient({}), noWait)).map((s) => s.SyncName);
+    expect(names).toEqual(['a', 'b']);
+    const tokens = ssm.commandCalls(ListResourceDataSyncCommand).map((c) => c.args[0].input.NextToken);
+    expect(tokens).toEqual([undefined, 't1', 't1']);
+  });
+});
+
 describe('createSync', () => {
   it('creates the organisation sync with JsonSerDe, prefix, bucket Region and Organization sharing', async () => {
     ssm.on(ListResourceDataSyncCommand).resolves({ ResourceDataSyncItems: [item('other', false)] });

@@ -9,7 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { athenaSchema, LOCAL_ONLY_REPORTS } from '@patchboard/engine-athena';
-import { REPORTS } from '@patchboard/core';
+import { compileReport, policySchema, REPORTS, trinoDialect } from '@patchboard/core';
 import { appConfigFromContext } from '../lib/app-config.js';
 import { buildSync } from 'esbuild';
 import { handlerEntry, INFRA_ROOT, INLINE_CODE_LIMIT } from '../lib/bundle.js';
@@ -231,6 +231,14 @@ describe('reporting stack', () => {
     const recipe = queries.filter((q) => q.Properties.Name.startsWith('Query')).map((q) => q.Properties.Name);
     expect(recipe).toHaveLength(7);
     expect(recipe).toEqual(expect.arrayContaining(['QueryCompliantPatch', 'QueryNonCompliantPatch']));
+    // Each saved query is the catalogue's Trino SQL for the report, placeholders and all.
+    const context = { policy: policySchema.parse({}), now: Date.UTC(2026, 0, 1), dialect: trinoDialect };
+    const compliant = queries.find((q) => q.Properties.Name === 'QueryCompliantPatch');
+    expect(compliant?.Properties.QueryString).toBe(
+      compileReport('recipe-compliant-patch', {}, context).query.sql,
+    );
+    const fleet = queries.find((q) => q.Properties.Name === 'patchboard-fleet-summary');
+    expect(fleet?.Properties.QueryString).toBe(compileReport('fleet-summary', {}, context).query.sql);
   });
 });
 
