@@ -132,13 +132,10 @@ export class ScheduledDelivery extends Construct {
       role.addToPolicy(
         new iam.PolicyStatement({
           actions: ['ses:SendEmail'],
-          resources: [
-            stack.formatArn({
-              service: 'ses',
-              resource: 'identity',
-              resourceName: config.fromAddress.split('@')[1] ?? config.fromAddress,
-            }),
-          ],
+          // SES authorises against the verified identity: the address itself or its domain.
+          resources: [config.fromAddress, config.fromAddress.split('@')[1] ?? config.fromAddress].map(
+            (identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+          ),
         }),
       );
     }
