@@ -18,6 +18,7 @@ export default tseslint.config(
       'bench/out/**',
       'test-artifacts/**',
       'packages/dashboard/dist/**',
+      'infra/cdk.out/**',
     ],
   },
   js.configs.recommended,
@@ -58,6 +59,17 @@ export default tseslint.config(
     // The browser client runs in a page: nothing of Node, nothing of ours but its own files.
     files: ['packages/dashboard/src/client/**'],
     rules: restrict(['node:*', '@patchboard/*', '@duckdb/*', 'hono', 'hono/*']),
+  },
+  {
+    // Lambda handlers run the Athena engine only: no DuckDB, no CLI, no dashboard in any bundle.
+    files: ['infra/**'],
+    rules: restrict([
+      '@patchboard/engine-duckdb',
+      '@patchboard/cli',
+      '@patchboard/dashboard',
+      '@patchboard/generator',
+      '@duckdb/*',
+    ]),
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['packages/cli/bin/*.js'], languageOptions: { globals: { process: 'readonly' } } },

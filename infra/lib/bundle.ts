@@ -1,0 +1,120 @@
+/**
+ * esbuild settings shared by every Lambda: handlers are bundled locally (no Docker) from TypeScript, with the
+ * SDK versions the tests ran against bundled in, never the runtime's.
+ */
+import { fileURLToPath } from 'node:url';
+import { buildSync, type Metafile } from 'esbuild';
+import {
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_lambda_nodejs as nodejs,
+  aws_logs as logs,
+  Duration,
+  Validations,
+} from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+
+export const INFRA_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+export const handlerEntry = (name: string) => `${INFRA_ROOT}lambda/${name}/handler.ts`;
+
+/** ESM bundle: `require` is provided for the few CommonJS modules some dependencies still load. */
+export const ESM_BANNER =
+  "import { createRequire as patchboardCreateRequire } from 'node:module'; const require = patchboardCreateRequire(import.meta.url);";
+
+export interface HandlerFunctionProps {
+  /** Folder under `lambda/` holding `handler.ts`. */
+  readonly handler: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  /** Default 1 minute. */
+  readonly timeout?: Duration;
+  /** Default 256 MB. */
+  readonly memorySize?: number;
+}
+
+/** The AwsSolutions-L1 acknowledgement every function here carries. */
+export function acknowledgeRuntime(scope: Construct): void {
+  Validations.of(scope).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-L1',
+    reason:
+      'nodejs22.x is deliberate: it is the newest runtime the handlers are built and tested for (esbuild target node22, Node 22 types); moving to a newer runtime is a tested change, not an automatic one.',
+  });
+}
+
+/**
+ * A NodejsFunction built the one way every handler here is built, with its own role (no AWS managed policy)
+ * that may write only to the function's log group.
+ */
+export function handlerFunction(
+  scope: Construct,
+  id: string,
+  props: HandlerFunctionProps,
+): nodejs.NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS });
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: props.description,
+  });
+  logGroup.grantWrite(role);
+  const fn = new nodejs.NodejsFunction(scope, id, {
+    role,
+    logGroup,
+    entry: handlerEntry(props.handler),
+    handler: 'handler',
+    runtime: LAMBDA_RUNTIME,
+    architecture: lambda.Architecture.ARM_64,
+    description: props.description,
+    timeout: props.timeout ?? Duration.minutes(1),
+    memorySize: props.memorySize ?? 256,
+    environment: props.environment ?? {},
+    projectRoot: REPO_ROOT,
+    depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+    bundling: {
+      format: nodejs.OutputFormat.ESM,
+      mainFields: ['module', 'main'],
+      banner: ESM_BANNER,
+      minify: true,
+      sourceMap: false,
+      target: 'node22',
+      // Bundle the pinned SDK clients rather than rely on the runtime's.
+      externalModules: [],
+      forceDockerBundling: false,
+    },
+  });
+  acknowledgeRuntime(fn);
+  return fn;
+}
+
+export interface InlineBundle {
+  readonly code: string;
+  readonly metafile: Metafile;
+}
+
+/**
+ * A handler bundled as CommonJS for a template's inline `ZipFile` (written as `index.js`). Inline code is the
+ * one way a service-managed StackSet can ship a function to every account and Region without a code bucket
+ * per Region; the SSM client comes from the Lambda runtime to keep the code under CloudFormation's limit.
+ */
+export function inlineBundle(name: string): InlineBundle {
+  const result = buildSync({
+    entryPoints: [handlerEntry(name)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    minify: true,
+    external: ['@aws-sdk/*'],
+    write: false,
+    metafile: true,
+    legalComments: 'none',
+  });
+  const [output] = result.outputFiles;
+  if (!output) throw new Error(`esbuild produced no output for the ${name} handler.`);
+  return { code: output.text, metafile: result.metafile };
+}
+
+/** CloudFormation's limit on inline Lambda code. */
+export const INLINE_CODE_LIMIT = 4096;

@@ -1,0 +1,157 @@
+import {
+  App,
+  aws_iam as iam,
+  aws_lambda as lambda,
+  aws_logs as logs,
+  BootstraplessSynthesizer,
+  CfnParameter,
+  CustomResource,
+  Duration,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { acknowledgeRuntime, INLINE_CODE_LIMIT, inlineBundle, LAMBDA_RUNTIME } from './bundle.js';
+
+/**
+ * The stack every member account and Region runs through the StackSet: the organisation sync's custom
+ * resource and its function. Self-contained (inline code, no assets, no bootstrap), as StackSets need.
+ */
+export class OrganizationSyncMemberStack extends Stack {
+  readonly code: string;
+
+  constructor(scope: App, id: string) {
+    super(scope, id, { synthesizer: new BootstraplessSynthesizer(), analyticsReporting: false });
+    this.templateOptions.description =
+      'Patchboard: the organisation Resource Data Sync of this account and Region';
+    const parameter = (name: string, description: string, pattern: string, defaultValue?: string) =>
+      new CfnParameter(this, name, {
+        type: 'String',
+        description,
+        allowedPattern: pattern,
+        ...(defaultValue ? { default: defaultValue } : {}),
+      }).valueAsString;
+    const syncName = parameter(
+      'SyncName',
+      'Resource Data Sync name',
+      '^[a-zA-Z0-9_.-]{1,64}$',
+      'patchboard-organization-sync',
+    );
+    const bucketName = parameter(
+      'BucketName',
+      'Sync bucket in the reporting account',
+      '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+    );
+    const bucketRegion = parameter(
+      'BucketRegion',
+      'Region of the sync bucket',
+      '^[a-z]{2}(-gov)?-[a-z]+-[0-9]$',
+    );
+    const bucketPrefix = parameter(
+      'BucketPrefix',
+      'Key prefix in the sync bucket',
+      '^[a-zA-Z0-9_.-]{1,256}$',
+      'inventory',
+    );
+    const kmsKeyArn = parameter(
+      'KmsKeyArn',
+      'The sync bucket key (empty: the bucket default encryption applies)',
+      '^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9-]+)?$',
+    );
+
+    this.code = inlineBundle('org-sync').code;
+    if (this.code.length > INLINE_CODE_LIMIT) {
+      throw new Error(
+        `The org-sync handler bundles to ${this.code.length} characters; inline code allows ${INLINE_CODE_LIMIT}. Shorten the handler.`,
+      );
+    }
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.THREE_MONTHS });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Keeps the organisation Resource Data Sync of this account and Region',
+    });
+    logGroup.grantWrite(role);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:CreateResourceDataSync', 'ssm:DeleteResourceDataSync'],
+        resources: [
+          this.formatArn({ service: 'ssm', resource: 'resource-data-sync', resourceName: syncName }),
+        ],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        // ListResourceDataSync has no resource-level permissions.
+        actions: ['ssm:ListResourceDataSync'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ssm:ListResourceDataSync has no resource-level permissions (the Service Authorization Reference lists no resource type for it); create and delete are scoped to the one sync.',
+    });
+    const fn = new lambda.Function(this, 'Function', {
+      runtime: LAMBDA_RUNTIME,
+      code: lambda.Code.fromInline(this.code),
+      handler: 'index.handler',
+      timeout: Duration.minutes(2),
+      memorySize: 128,
+      role,
+      logGroup,
+      description: 'Patchboard: creates, replaces and deletes the organisation Resource Data Sync',
+    });
+    acknowledgeRuntime(fn);
+    new CustomResource(this, 'OrganizationSync', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::OrganizationResourceDataSync',
+      serviceTimeout: Duration.minutes(5),
+      properties: {
+        SyncName: syncName,
+        BucketName: bucketName,
+        BucketRegion: bucketRegion,
+        BucketPrefix: bucketPrefix,
+        KmsKeyArn: kmsKeyArn,
+      },
+    });
+  }
+}
+
+interface ValidationReport {
+  readonly pluginReports: readonly {
+    readonly pluginName: string;
+    readonly violations: readonly { readonly ruleName: string }[];
+  }[];
+}
+
+/**
+ * The member template as JSON, from a stack in an app of its own, checked by the same AwsSolutions rules as
+ * the app's stacks (their validation does not reach into a template body): a finding fails the synth.
+ */
+export function organizationSyncMemberTemplate(): {
+  template: Record<string, unknown>;
+  stack: OrganizationSyncMemberStack;
+  report: ValidationReport;
+} {
+  const app = new App({
+    analyticsReporting: false,
+    outdir: mkdtempSync(join(tmpdir(), 'patchboard-member-')),
+  });
+  const stack = new OrganizationSyncMemberStack(app, 'PatchboardOrganizationSync');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  const assembly = app.synth();
+  const report = JSON.parse(
+    readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'),
+  ) as ValidationReport;
+  const violations = report.pluginReports.flatMap((p) => p.violations.map((v) => v.ruleName));
+  if (violations.length > 0) {
+    throw new Error(
+      `The organisation sync member template has unacknowledged findings: ${violations.join(', ')}. Fix or acknowledge them with a reason.`,
+    );
+  }
+  const template = assembly.getStackByName(stack.stackName).template as Record<string, unknown>;
+  return { template, stack, report };
+}

@@ -1,0 +1,116 @@
+import { aws_events as events, aws_iam as iam, aws_ssm as ssm, Stack, Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+/**
+ * Opt-in: when a node's Patch compliance turns NON_COMPLIANT, EventBridge starts an Automation that runs
+ * AWS-RunPatchBaseline with Install on that node alone. Off by default: installing outside a window reboots
+ * nodes when a patch needs it.
+ */
+export class InstallOnNonCompliance extends Construct {
+  readonly rule: events.CfnRule;
+  readonly document: ssm.CfnDocument;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const automationRole = new iam.Role(this, 'AutomationRole', {
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com'),
+      description: 'Patchboard: runs AWS-RunPatchBaseline Install on one non-compliant node',
+    });
+    automationRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            account: '',
+            resource: 'document',
+            resourceName: 'AWS-RunPatchBaseline',
+          }),
+          stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }),
+          stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' }),
+        ],
+      }),
+    );
+    automationRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetCommandInvocation'],
+        resources: ['*'],
+      }),
+    );
+    const acknowledge = (id: string, reason: string) =>
+      Validations.of(automationRole).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${id}]`, reason });
+    acknowledge(
+      'Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*',
+      'The node to patch is whichever EC2 instance of this account and Region turned non-compliant; the document is fixed to AWS-RunPatchBaseline.',
+    );
+    acknowledge(
+      'Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:managed-instance/*',
+      'The node to patch is whichever hybrid managed node of this account and Region turned non-compliant; the document is fixed to AWS-RunPatchBaseline.',
+    );
+    acknowledge(
+      'Resource::*',
+      'ssm:ListCommands, ListCommandInvocations and GetCommandInvocation have no resource-level permissions; the aws:runCommand step polls them for the result.',
+    );
+    this.document = new ssm.CfnDocument(this, 'Document', {
+      name: 'Patchboard-InstallOnNonCompliance',
+      documentType: 'Automation',
+      documentFormat: 'JSON',
+      content: {
+        schemaVersion: '0.3',
+        description: 'Install approved patches on one node that turned non-compliant',
+        assumeRole: '{{ AutomationAssumeRole }}',
+        parameters: {
+          InstanceId: { type: 'String', description: 'The non-compliant node' },
+          AutomationAssumeRole: { type: 'String', default: automationRole.roleArn },
+        },
+        mainSteps: [
+          {
+            name: 'install',
+            action: 'aws:runCommand',
+            inputs: {
+              DocumentName: 'AWS-RunPatchBaseline',
+              InstanceIds: ['{{ InstanceId }}'],
+              Parameters: { Operation: 'Install', RebootOption: 'RebootIfNeeded' },
+            },
+          },
+        ],
+      },
+    });
+    const eventsRole = new iam.Role(this, 'EventsRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'Patchboard: starts the install automation',
+    });
+    const definition = stack.formatArn({
+      service: 'ssm',
+      resource: 'automation-definition',
+      resourceName: `${this.document.ref}:$DEFAULT`,
+    });
+    eventsRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['ssm:StartAutomationExecution'], resources: [definition] }),
+    );
+    eventsRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [automationRole.roleArn] }),
+    );
+    this.rule = new events.CfnRule(this, 'Rule', {
+      name: 'patchboard-install-on-non-compliance',
+      description: 'Patchboard: install patches when a node turns non-compliant',
+      eventPattern: {
+        source: ['aws.ssm'],
+        'detail-type': ['Configuration Compliance State Change'],
+        detail: { 'compliance-type': ['Patch'], 'compliance-status': ['non_compliant'] },
+      },
+      targets: [
+        {
+          id: 'InstallAutomation',
+          arn: definition,
+          roleArn: eventsRole.roleArn,
+          inputTransformer: {
+            inputPathsMap: { node: '$.detail.resource-id' },
+            inputTemplate: '{"InstanceId":["<node>"]}',
+          },
+        },
+      ],
+    });
+  }
+}

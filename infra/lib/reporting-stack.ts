@@ -1,0 +1,92 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { DeliveryConfig, ReportingConfig } from './config.js';
+import { ScheduledDelivery } from './reporting/scheduled-delivery.js';
+import { AccessLogsBucket } from './reporting/access-logs-bucket.js';
+import { AthenaCatalogue } from './reporting/athena-catalogue.js';
+import { QueryWorkgroup } from './reporting/query-workgroup.js';
+import { ReportNamedQueries } from './reporting/report-named-queries.js';
+import { ReportingKey } from './reporting/reporting-key.js';
+import { SyncBucket } from './reporting/sync-bucket.js';
+
+export interface ReportingStackProps extends StackProps {
+  readonly config: ReportingConfig;
+  /** Scheduled delivery of the audit pack; channels are optional, the schedules always run. */
+  readonly delivery?: DeliveryConfig;
+}
+
+/** Resolved settings of the reporting account, defaults applied. */
+export function reportingSettings(config: ReportingConfig) {
+  return {
+    syncBucketName: config.syncBucketName ?? `patchboard-sync-${config.account}-${config.region}`,
+    syncPrefix: config.syncPrefix ?? 'inventory',
+    syncRetentionDays: config.syncRetentionDays ?? 60,
+    database: config.database ?? 'patchboard',
+    workgroup: config.workgroup ?? 'patchboard',
+    bytesScannedCutoff: config.bytesScannedCutoff ?? 10 * 1024 ** 3,
+    syncName: config.syncName ?? 'patchboard-organization-sync',
+  };
+}
+
+/** The central reporting account: key, sync bucket, Glue tables and views, workgroup, named queries. */
+export class ReportingStack extends Stack {
+  readonly accessLogs: AccessLogsBucket;
+  readonly key: ReportingKey;
+  readonly syncBucket: SyncBucket;
+  readonly workgroup: QueryWorkgroup;
+  readonly catalogue: AthenaCatalogue;
+  readonly delivery: ScheduledDelivery;
+
+  constructor(scope: Construct, id: string, props: ReportingStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const settings = reportingSettings(config);
+    const accessLogs = new AccessLogsBucket(this, 'AccessLogs');
+    this.accessLogs = accessLogs;
+    this.key = new ReportingKey(this, 'Key', {
+      organizationId: config.organizationId,
+      quickSight: config.quickSight ?? false,
+    });
+    this.syncBucket = new SyncBucket(this, 'SyncBucket', {
+      bucketName: settings.syncBucketName,
+      organizationId: config.organizationId,
+      key: this.key.key,
+      retentionDays: settings.syncRetentionDays,
+      accessLogs: accessLogs.bucket,
+    });
+    this.workgroup = new QueryWorkgroup(this, 'Athena', {
+      name: settings.workgroup,
+      key: this.key.key,
+      bytesScannedCutoff: settings.bytesScannedCutoff,
+      accessLogs: accessLogs.bucket,
+    });
+    this.catalogue = new AthenaCatalogue(this, 'Catalogue', {
+      database: settings.database,
+      location: `s3://${settings.syncBucketName}/${settings.syncPrefix}/`,
+      syncBucket: this.syncBucket.bucket,
+      resultsBucket: this.workgroup.resultsBucket,
+      key: this.key.key,
+      workgroup: settings.workgroup,
+    });
+    this.catalogue.views.node.addDependency(this.workgroup.workgroup);
+    new ReportNamedQueries(this, 'NamedQueries', {
+      database: this.catalogue.databaseName,
+      workgroup: this.workgroup.workgroup,
+    });
+    this.delivery = new ScheduledDelivery(this, 'Delivery', {
+      reporting: this,
+      config: props.delivery ?? {},
+      database: settings.database,
+      workgroup: settings.workgroup,
+      syncBucketName: settings.syncBucketName,
+      syncPrefix: settings.syncPrefix,
+    });
+    this.delivery.node.addDependency(this.catalogue);
+    new CfnOutput(this, 'PackBucketName', { value: this.delivery.bucket.bucketName });
+    new CfnOutput(this, 'SyncBucketName', { value: this.syncBucket.bucket.bucketName });
+    new CfnOutput(this, 'KmsKeyArn', { value: this.key.key.keyArn });
+    new CfnOutput(this, 'AthenaResultsBucketName', { value: this.workgroup.resultsBucket.bucketName });
+    new CfnOutput(this, 'AthenaDatabase', { value: this.catalogue.databaseName });
+    new CfnOutput(this, 'AthenaWorkgroup', { value: settings.workgroup });
+  }
+}

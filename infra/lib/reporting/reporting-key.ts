@@ -1,0 +1,52 @@
+import { aws_iam as iam, aws_kms as kms, RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+export interface ReportingKeyProps {
+  /** Organisation whose Systems Manager syncs may encrypt with the key. */
+  readonly organizationId: string;
+  /** Also let QuickSight's service role decrypt; default false. */
+  readonly quickSight?: boolean;
+}
+
+/**
+ * The customer managed key of the sync and results buckets. Systems Manager may use it only on behalf of the
+ * organisation's accounts (`aws:SourceOrgID`); the reporting account's own principals are governed by IAM.
+ */
+export class ReportingKey extends Construct {
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: ReportingKeyProps) {
+    super(scope, id);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Patchboard: Resource Data Sync objects and Athena results',
+      enableKeyRotation: true,
+      alias: 'alias/patchboard-reporting',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SystemsManagerSyncsOfTheOrganization',
+        principals: [new iam.ServicePrincipal('ssm.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceOrgID': props.organizationId } },
+      }),
+    );
+    if (props.quickSight) {
+      const stack = this.key.stack;
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'QuickSightReadsThroughAthena',
+          principals: [
+            new iam.ArnPrincipal(
+              `arn:${stack.partition}:iam::${stack.account}:role/service-role/aws-quicksight-service-role-v0`,
+            ),
+          ],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        }),
+      );
+    }
+  }
+}
