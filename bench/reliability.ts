@@ -23,6 +23,9 @@ const FILES = [
   'packages/cli/test/disk-full.test.ts',
   'packages/cli/test/reports.test.ts',
   'packages/cli/test/dashboard.test.ts',
+  'packages/cli/test/s3-source.test.ts',
+  'packages/cli/test/collect-kill.test.ts',
+  'packages/engine-athena/test/query-engine.test.ts',
 ];
 
 interface Figures {

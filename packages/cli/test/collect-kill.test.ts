@@ -38,7 +38,7 @@ async function journal(outDir: string, region: string): Promise<string[]> {
   }
 }
 
-it('survives kill -9 in the middle of a Region', async () => {
+it('survives kill -9 in the middle of a Region', async ({ task }) => {
   dir = await mkdtemp(join(tmpdir(), 'patchboard-collect-kill-'));
   const whole = join(dir, 'whole');
   installMocks();
@@ -75,4 +75,5 @@ it('survives kill -9 in the middle of a Region', async () => {
   );
   expect(fetched.map((r) => r.input.InstanceId).sort()).toEqual(all.filter((id) => !done.has(id)).sort());
   expect(await tree(killed)).toEqual(expected);
+  task.meta.figures = { area: 'kill -9 during collect', faults: 1 };
 }, 90_000);

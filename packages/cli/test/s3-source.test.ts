@@ -259,7 +259,7 @@ describe('patchboard ingest s3://bucket/prefix', { timeout: 180_000 }, () => {
     expect(await reports(s3Db)).toEqual(await reports(folderDb));
   });
 
-  it('rides out a network cut in the middle of the reads (retries with backoff)', async () => {
+  it('rides out a network cut in the middle of the reads (retries with backoff)', async ({ task }) => {
     const changed = pick(25, 7);
     await changeObjects(changed);
     await ingestFolder();
@@ -274,9 +274,12 @@ describe('patchboard ingest s3://bucket/prefix', { timeout: 180_000 }, () => {
     expect(objectGets().length).toBeGreaterThan(changed.length);
     expect(new Set(objectGets())).toEqual(new Set(changed));
     expect(await reports(s3Db)).toEqual(await reports(folderDb));
+    task.meta.figures = { area: 'S3 faults: connections cut, store down', faults: proxy.connectionsReset };
   });
 
-  it('stops with one clear message when the store stays down, keeps the database, and catches up next time', async () => {
+  it('stops with one clear message when the store stays down, keeps the database, and catches up next time', async ({
+    task,
+  }) => {
     const before = await reports(s3Db);
     const ingestsBefore = await count(s3Db, 'SELECT count(*) FROM ingests');
     const changed = pick(100, 42);
@@ -305,6 +308,7 @@ describe('patchboard ingest s3://bucket/prefix', { timeout: 180_000 }, () => {
     expect(again.code).toBe(0);
     expect(objectGets().sort()).toEqual([...changed].sort());
     expect(await reports(s3Db)).toEqual(await reports(folderDb));
+    task.meta.figures = { area: 'S3 faults: connections cut, store down', faults: 1 };
   });
 });
 
@@ -319,7 +323,7 @@ describe('S3 errors: one message naming the bucket, the cause and what to do', {
     return lines[0]!;
   };
 
-  it('names each failure', async () => {
+  it('names each failure', async ({ task }) => {
     const closedPort = await freePort();
     const [noBucket, denied, badSecret, noCredentials, unreachable, folderWithEndpoint, badUrl] =
       await Promise.all([
@@ -388,5 +392,6 @@ describe('S3 errors: one message naming the bucket, the cause and what to do', {
     expect(oneLine(folderWithEndpoint.stderr)).toContain('--endpoint and --region apply to an s3:// source');
     expect(badUrl.code).toBe(2);
     expect(oneLine(badUrl.stderr)).toContain('is not an S3 location; give s3://bucket or s3://bucket/prefix');
+    task.meta.figures = { area: 'S3 errors: one message each', cases: 7 };
   });
 });

@@ -154,7 +154,11 @@ describe('AthenaQueryEngine', () => {
     expect(subject.statistics[0]?.estimatedCostUsd).toBe(0);
   });
 
-  it('reports a FAILED query with Athena’s reason and the query id', async () => {
+  it('reports a FAILED query with Athena’s reason and the query id', async ({ task }) => {
+    task.meta.figures = {
+      area: 'Athena failures: failed, cancelled, aborted, timed out, throttled',
+      faults: 1,
+    };
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
     athena.on(GetQueryExecutionCommand).resolves(
       execution('FAILED', {
@@ -181,7 +185,11 @@ describe('AthenaQueryEngine', () => {
     expect(athena).not.toHaveReceivedCommand(GetQueryResultsCommand);
   });
 
-  it('reports a CANCELLED query with its reason and id', async () => {
+  it('reports a CANCELLED query with its reason and id', async ({ task }) => {
+    task.meta.figures = {
+      area: 'Athena failures: failed, cancelled, aborted, timed out, throttled',
+      faults: 1,
+    };
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
     athena.on(GetQueryExecutionCommand).resolves(
       execution('CANCELLED', {
@@ -193,7 +201,11 @@ describe('AthenaQueryEngine', () => {
     );
   });
 
-  it('stops the query with StopQueryExecution when the run is aborted (Ctrl-C)', async () => {
+  it('stops the query with StopQueryExecution when the run is aborted (Ctrl-C)', async ({ task }) => {
+    task.meta.figures = {
+      area: 'Athena failures: failed, cancelled, aborted, timed out, throttled',
+      faults: 1,
+    };
     const controller = new AbortController();
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
     let polls = 0;
@@ -212,7 +224,11 @@ describe('AthenaQueryEngine', () => {
     expect(athena).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 1);
   });
 
-  it('stops a query that outlives the timeout', async () => {
+  it('stops a query that outlives the timeout', async ({ task }) => {
+    task.meta.figures = {
+      area: 'Athena failures: failed, cancelled, aborted, timed out, throttled',
+      faults: 1,
+    };
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QUERY_ID });
     athena.on(GetQueryExecutionCommand).resolves(execution('RUNNING'));
     athena.on(StopQueryExecutionCommand).resolves({});
@@ -222,7 +238,11 @@ describe('AthenaQueryEngine', () => {
     expect(athena).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: QUERY_ID });
   });
 
-  it('retries throttled calls and gives up after a bounded number', async () => {
+  it('retries throttled calls and gives up after a bounded number', async ({ task }) => {
+    task.meta.figures = {
+      area: 'Athena failures: failed, cancelled, aborted, timed out, throttled',
+      faults: 1,
+    };
     const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
     athena
       .on(StartQueryExecutionCommand)
