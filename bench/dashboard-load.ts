@@ -117,9 +117,9 @@ try {
   // The views, as the pages ask for them.
   const from = new Date(Date.parse(AT) - 29 * 86_400_000).toISOString().slice(0, 10);
   const meta = (await get('/api/meta')).body as { facets: Record<string, string[]>; nodes: number };
-  const overdue = (await get('/api/reports/overdue-patches?minDays=14&classification=security')).body as {
-    rows: { patch_id: string }[];
-  };
+  // Patches missing somewhere now: the evidence a visitor looks up (a young fleet may have none overdue yet).
+  const missing = (await get('/api/reports/missing-patches')).body as { rows: { patch_id: string }[] };
+  if (missing.rows.length === 0) throw new Error('The fleet has no missing patch to look up evidence for.');
   const somePage = (await get('/api/nodes?limit=1000')).body as {
     rows: { account_id: string; region: string; node_id: string }[];
   };
@@ -153,8 +153,8 @@ try {
       const node = pick(somePage.rows);
       return `/api/nodes/${node.account_id}/${node.region}/${encodeURIComponent(node.node_id)}`;
     },
-    'cve evidence (random overdue patch)': () =>
-      `/api/reports/cve-evidence?patch=${encodeURIComponent(pick(overdue.rows).patch_id)}`,
+    'cve evidence (random missing patch)': () =>
+      `/api/reports/cve-evidence?patch=${encodeURIComponent(pick(missing.rows).patch_id)}`,
     'trend (30 days)': () => `/api/trend?from=${from}`,
   };
 
@@ -164,7 +164,7 @@ try {
     ['nodes (random filters, sort, page)'],
     ['node page (random node)'],
     ['missing-patches', 'overdue-patches', 'severity-summary'],
-    ['cve evidence (random overdue patch)'],
+    ['cve evidence (random missing patch)'],
     ['team-environment'],
     ['trend (30 days)', 'mttr'],
     ['ingest-errors'],

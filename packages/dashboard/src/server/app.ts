@@ -165,10 +165,17 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       url.searchParams.delete('format');
       url.searchParams.sort();
       const request = `${url.pathname}?${url.search}`;
-      recent.delete(request);
-      recent.set(request, compute);
-      if (recent.size > WARM_QUESTIONS) recent.delete(recent.keys().next().value!);
-      return answers.get(`${snapshot.version}|${now}|${request}`, () => compute(snapshot, now));
+      const answered = answers.get(`${snapshot.version}|${now}|${request}`, () => compute(snapshot, now));
+      // Only questions that had an answer are asked again on new data; a refused one would only be refused again.
+      answered.then(
+        () => {
+          recent.delete(request);
+          recent.set(request, compute);
+          if (recent.size > WARM_QUESTIONS) recent.delete(recent.keys().next().value!);
+        },
+        () => undefined,
+      );
+      return answered;
     });
 
   /** Answers the node table and the recent views on a new snapshot before it is shown. */
