@@ -7,13 +7,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   compileReport,
   INVENTORY_TYPES,
+  monthWindow,
+  PACK_SECTIONS,
   policySchema,
   trinoDialect,
   type CompiledQuery,
   type QueryResult,
 } from '@patchboard/core';
 import { createHandler, type DeliverySettings } from '../lambda/delivery/handler.js';
-import { monthWindow, PACK_SECTIONS, previousMonth } from '../lambda/delivery/pack.js';
+import { previousMonth } from '../lambda/delivery/pack.js';
 
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESv2Client);
@@ -100,10 +102,11 @@ describe('months', () => {
   it('a run on the 1st reports on the month before, bounded in UTC', () => {
     expect(previousMonth(NOW)).toBe('2026-10');
     expect(previousMonth(Date.UTC(2027, 0, 1, 6))).toBe('2026-12');
-    expect(monthWindow('2026-10')).toEqual({
+    expect(monthWindow('2026-10', NOW)).toEqual({
       month: '2026-10',
       from: '2026-10-01T00:00:00Z',
-      to: '2026-10-31T23:59:59Z',
+      asOf: '2026-10-31T23:59:59Z',
+      partial: false,
     });
   });
 });
@@ -114,9 +117,9 @@ describe('monthly-pack', () => {
     const outcome = await handler({ task: 'monthly-pack' });
 
     const context = { policy: policySchema.parse({}), now: NOW, dialect: trinoDialect };
-    const window = monthWindow('2026-10');
+    const window = monthWindow('2026-10', NOW);
     expect(fake.ran).toEqual(
-      PACK_SECTIONS.map((s) => compileReport(s.report, s.params(window), context).query),
+      PACK_SECTIONS.map((s) => compileReport(s.report, s.params(window, undefined), context).query),
     );
     expect(fake.closed()).toBe(1);
 

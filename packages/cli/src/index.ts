@@ -1,3 +1,3 @@
 export { buildProgram, main } from './main.js';
 export { LocalFolderSource } from './sources/local-folder.js';
-export { neutraliseFormula, renderCsv, renderReport } from './output.js';
+export { renderCsv, renderReport } from './output.js';

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import Table from 'cli-table3';
-import type { QueryResult, ResultValue } from '@patchboard/core';
+import { cellText, csvRows, type QueryResult } from '@patchboard/core';
 import { renderHtmlDocument } from './render/document.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'html', 'pdf'] as const;
@@ -21,24 +21,8 @@ export interface ReportOutput {
   readonly result: QueryResult;
 }
 
-/**
- * A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading apostrophe, so
- * `=HYPERLINK(...)` in a tag value stays text. Numbers are data, not formulas, and are left alone.
- */
-export function neutraliseFormula(value: ResultValue): ResultValue {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-function cellText(value: ResultValue): string {
-  if (value === null) return '';
-  if (Array.isArray(value)) return value.map(cellText).join(', ');
-  return String(value);
-}
-
 export function renderCsv(result: QueryResult): string {
-  const header = result.columns.map((c) => c.name);
-  const rows = result.rows.map((row) => header.map((name) => cellText(neutraliseFormula(row[name] ?? null))));
-  return stringify([header, ...rows], { record_delimiter: '\r\n' });
+  return stringify(csvRows(result), { record_delimiter: '\r\n' });
 }
 
 function renderMarkdown(result: QueryResult): string {

@@ -22,3 +22,5 @@ export { SECURITY_CLASSIFICATIONS } from './reports/item-runs.js';
 export * from './check.js';
 export * from './trend.js';
 export * from './history-tables.js';
+export * from './cells.js';
+export * from './audit-pack.js';

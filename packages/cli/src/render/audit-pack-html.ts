@@ -4,7 +4,8 @@
  * baseline, compliance type, status, missing count, severity, last operation time.
  */
 import type { QueryResult, ResultRow } from '@patchboard/core';
-import type { MonthWindow, PackTable } from '../commands/audit-pack.js';
+import type { MonthWindow } from '@patchboard/core';
+import type { PackTable } from '../commands/audit-pack.js';
 import { type DocumentSection, renderHtmlDocument } from './document.js';
 import { type ChartStatus, percentBarsSvg, statusBarsSvg } from './svg-charts.js';
 
