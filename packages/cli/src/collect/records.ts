@@ -17,6 +17,7 @@ import {
   NON_COMPLIANT_PATCH_STATES,
   normalisePatchState,
   type PatchState,
+  SEVERITIES,
   type Severity,
 } from '@patchboard/core';
 import { complianceLevel, type BaselineRules } from './baseline-severity.js';
@@ -150,19 +151,13 @@ export function complianceItemRecords(
   });
 }
 
-const SEVERITY_RANK: Record<Severity, number> = {
-  UNSPECIFIED: 0,
-  INFORMATIONAL: 1,
-  LOW: 2,
-  MEDIUM: 3,
-  HIGH: 4,
-  CRITICAL: 5,
-};
-const LEVELS_DESCENDING = (Object.keys(SEVERITY_RANK) as Severity[]).reverse();
+/** Core's ranking (UNSPECIFIED lowest): a level's index in `SEVERITIES`. */
+const rank = (level: Severity) => SEVERITIES.indexOf(level);
+const LEVELS_DESCENDING = [...SEVERITIES].reverse();
 
 function highest(levels: readonly Severity[]): Severity | undefined {
   let top: Severity | undefined;
-  for (const level of levels) if (top === undefined || SEVERITY_RANK[level] > SEVERITY_RANK[top]) top = level;
+  for (const level of levels) if (top === undefined || rank(level) > rank(top)) top = level;
   return top;
 }
 
