@@ -84,7 +84,13 @@ export interface AthenaSchemaOptions {
 }
 
 const JSON_SERDE = 'org.openx.data.jsonserde.JsonSerDe';
-const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
+/** How Glue reads Parquet: the same for the inventory and the history tables. */
+const PARQUET_STORAGE = {
+  serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+  serdeProperties: {},
+  inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+  outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+} as const;
 
 /** Bucket names (S3 rules) and key characters that need no quoting; nothing that could end a SQL literal. */
 const S3_LOCATION = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(\/[A-Za-z0-9!_.*()/:=+-]*)?$/;
@@ -174,10 +180,7 @@ function physicalTable(type: InventoryTypeSpec, root: string, format: StorageFor
     ...common,
     columns: parquetColumns(type),
     location: `${root}${type.table}/`,
-    serde: PARQUET_SERDE,
-    serdeProperties: {},
-    inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-    outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+    ...PARQUET_STORAGE,
     tableProperties: {
       classification: 'parquet',
       'parquet.compression': 'ZSTD',
@@ -286,10 +289,7 @@ function parquetHistoryTable(spec: HistoryTableSpec, root: string): AthenaTable 
       .filter((c) => c.name !== 'accountid' && c.name !== 'region')
       .map((c) => ({ name: c.name, type: PARQUET_TYPES[c.kind] })),
     location: `${root}${spec.name}/`,
-    serde: PARQUET_SERDE,
-    serdeProperties: {},
-    inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-    outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+    ...PARQUET_STORAGE,
     tableProperties: { classification: 'parquet', 'parquet.compression': 'ZSTD' },
   };
 }
