@@ -42,7 +42,11 @@ const statusCounts = (nodes: TruthNode[]) => ({
   non_compliant: nodes.filter((n) => n.status === 'NON_COMPLIANT').length,
   stale: nodes.filter((n) => n.status === 'STALE').length,
   not_scanned: nodes.filter((n) => n.status === 'NOT_SCANNED').length,
+  unmanaged: nodes.filter((n) => n.status === 'UNMANAGED').length,
   compliance_pct: pct(nodes.filter((n) => n.status === 'COMPLIANT').length, nodes.filter(active).length),
+  coverage_pct: nodes.some((n) => n.instanceState !== null)
+    ? pct(nodes.filter((n) => active(n) && n.status !== 'UNMANAGED').length, nodes.filter(active).length)
+    : null,
 });
 
 beforeAll(async () => {
@@ -136,6 +140,9 @@ describe('reports against the ground truth', () => {
             (row.pending_reboot_count as number) +
             (row.installed_rejected_count as number),
           lastScanTime: row.last_scan_time === null ? null : parseIsoInstant(row.last_scan_time as string)!,
+          instanceState: row.instance_state as string | null,
+          agentReportTime:
+            row.agent_report_time === null ? null : parseIsoInstant(row.agent_report_time as string)!,
         },
         DEFAULT_POLICY,
         Date.parse(AT),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compliancePercent, evaluateNodeStatus, type NodeFacts } from './compliance.js';
+import { compliancePercent, coveragePercent, evaluateNodeStatus, type NodeFacts } from './compliance.js';
 import { DEFAULT_POLICY, parseConfig } from './config.js';
 
 const NOW = Date.UTC(2026, 10, 1);
@@ -9,6 +9,8 @@ const facts = (overrides: Partial<NodeFacts>): NodeFacts => ({
   hasPatchData: true,
   nonCompliantCount: 0,
   lastScanTime: NOW - DAY,
+  instanceState: null,
+  agentReportTime: NOW - DAY,
   ...overrides,
 });
 
@@ -47,6 +49,36 @@ describe('evaluateNodeStatus', () => {
     expect(evaluateNodeStatus(facts({ instanceStatus: 'Stopped' }), policy, NOW)).toBe('COMPLIANT');
   });
 
+  it('counts a running instance without a reporting agent as UNMANAGED, a stopped one as INACTIVE', () => {
+    const unlisted = facts({ hasPatchData: false, lastScanTime: null, agentReportTime: null });
+    expect(evaluateNodeStatus({ ...unlisted, instanceState: 'running' }, DEFAULT_POLICY, NOW)).toBe(
+      'UNMANAGED',
+    );
+    expect(evaluateNodeStatus({ ...unlisted, instanceState: 'pending' }, DEFAULT_POLICY, NOW)).toBe(
+      'UNMANAGED',
+    );
+    expect(evaluateNodeStatus({ ...unlisted, instanceState: 'stopped' }, DEFAULT_POLICY, NOW)).toBe(
+      'INACTIVE',
+    );
+    expect(evaluateNodeStatus({ ...unlisted, instanceState: 'terminated' }, DEFAULT_POLICY, NOW)).toBe(
+      'INACTIVE',
+    );
+    // An agent silent for longer than the stale window no longer vouches for the instance.
+    const silent = facts({ instanceState: 'running', agentReportTime: NOW - 7 * DAY - 1 });
+    expect(evaluateNodeStatus(silent, DEFAULT_POLICY, NOW)).toBe('UNMANAGED');
+    expect(evaluateNodeStatus({ ...silent, agentReportTime: NOW - 7 * DAY }, DEFAULT_POLICY, NOW)).toBe(
+      'COMPLIANT',
+    );
+    // Without an instance list nothing is UNMANAGED: an on-premises node is judged by its agent alone.
+    expect(evaluateNodeStatus(facts({ agentReportTime: null }), DEFAULT_POLICY, NOW)).toBe('COMPLIANT');
+  });
+
+  it('computes coverage % over active instances, and none without an instance list', () => {
+    expect(coveragePercent(800, 100, 800)).toBe(87.5);
+    expect(coveragePercent(3, 0, 0)).toBeNull();
+    expect(coveragePercent(0, 0, 5)).toBeNull();
+  });
+
   it('computes compliance % over active nodes', () => {
     expect(compliancePercent(2, 3)).toBe(66.7);
     expect(compliancePercent(0, 0)).toBeNull();
@@ -65,6 +97,7 @@ describe('parseConfig', () => {
     expect(parseConfig({}, 'defaults').policy).toEqual({
       staleAfterDays: 7,
       inactiveInstanceStatuses: ['Stopped', 'Terminated'],
+      inactiveInstanceStates: ['stopping', 'stopped', 'shutting-down', 'terminated'],
       tagKeys: { team: ['Team', 'team'], environment: ['Environment', 'environment', 'Env', 'env'] },
       sla: { default: { CRITICAL: 7, HIGH: 14, MEDIUM: 30, LOW: 90 }, environments: {} },
     });

@@ -5,7 +5,14 @@
 import type { Policy } from './config.js';
 
 /** Node statuses, in the order the rule tries them. */
-export const NODE_STATUSES = ['INACTIVE', 'NOT_SCANNED', 'NON_COMPLIANT', 'STALE', 'COMPLIANT'] as const;
+export const NODE_STATUSES = [
+  'INACTIVE',
+  'UNMANAGED',
+  'NOT_SCANNED',
+  'NON_COMPLIANT',
+  'STALE',
+  'COMPLIANT',
+] as const;
 export type NodeStatus = (typeof NODE_STATUSES)[number];
 
 export interface NodeFacts {
@@ -17,6 +24,13 @@ export interface NodeFacts {
   readonly nonCompliantCount: number;
   /** Time of the last patch scan, epoch milliseconds; null when unknown. */
   readonly lastScanTime: number | null;
+  /**
+   * The EC2 instance's state from AWS Config or DescribeInstances (`running`, `stopped`, ...); null when no
+   * instance list names the node (an on-premises node, or an account whose instances are not listed).
+   */
+  readonly instanceState: string | null;
+  /** When the node's SSM Agent last reported (its InstanceInformation capture time); null when it never did. */
+  readonly agentReportTime: number | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -30,6 +44,17 @@ export function evaluateNodeStatus(facts: NodeFacts, policy: Policy, now: number
   if (facts.instanceStatus !== null && policy.inactiveInstanceStatuses.includes(facts.instanceStatus)) {
     return 'INACTIVE';
   }
+  if (facts.instanceState !== null && policy.inactiveInstanceStates.includes(facts.instanceState)) {
+    return 'INACTIVE';
+  }
+  // A running instance that no agent reports for (or not within the stale window) is outside patching: it
+  // counts as active and not compliant, so the compliance figure cannot flatter by leaving it out.
+  if (
+    facts.instanceState !== null &&
+    (facts.agentReportTime === null || facts.agentReportTime < staleCutoff(policy, now))
+  ) {
+    return 'UNMANAGED';
+  }
   if (!facts.hasPatchData) return 'NOT_SCANNED';
   if (facts.nonCompliantCount > 0) return 'NON_COMPLIANT';
   // A scan with no known time cannot vouch for the node either.
@@ -40,4 +65,12 @@ export function evaluateNodeStatus(facts: NodeFacts, policy: Policy, now: number
 /** Compliance % = COMPLIANT / active nodes, to one decimal; null when there is no active node. */
 export function compliancePercent(compliant: number, active: number): number | null {
   return active === 0 ? null : Math.round((compliant / active) * 1000) / 10;
+}
+
+/**
+ * Coverage % = active nodes an agent reports for / all active nodes and instances, to one decimal; null when
+ * no instance list covers the group (then nothing says what SSM does not see).
+ */
+export function coveragePercent(active: number, unmanaged: number, listed: number): number | null {
+  return listed === 0 || active === 0 ? null : Math.round(((active - unmanaged) / active) * 1000) / 10;
 }

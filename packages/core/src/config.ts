@@ -18,6 +18,13 @@ export const policySchema = z
     staleAfterDays: z.number().int().min(0).max(3650).default(7),
     /** InstanceStatus values that make a node INACTIVE. A missing InstanceStatus means active. */
     inactiveInstanceStatuses: z.array(z.string().min(1)).default(['Stopped', 'Terminated']),
+    /**
+     * EC2 instance states (from AWS Config or DescribeInstances) that make an instance INACTIVE; any other
+     * state counts it as running, so an instance no SSM Agent reports for is UNMANAGED.
+     */
+    inactiveInstanceStates: z
+      .array(z.string().min(1))
+      .default(['stopping', 'stopped', 'shutting-down', 'terminated']),
     /** Tag keys read for the team and environment, first match wins. */
     tagKeys: z
       .object({

@@ -70,6 +70,17 @@ const spec = (typeName: string, columns: ColumnSpec[]): InventoryTypeSpec => ({
 
 /** The patch catalogue `patchboard collect` writes (table `custom_patchboardcatalogue`). */
 export const PATCH_CATALOGUE_TYPE = 'Custom:PatchboardCatalogue';
+/**
+ * Every EC2 instance, managed by SSM or not, as AWS Config or EC2 DescribeInstances knows it (table
+ * `custom_patchboardec2instance`): one object per instance, key path `resourcetype=EC2Instance`, file name the
+ * instance id. Written by `patchboard collect` (DescribeInstances) and derived by the ingest from the newest AWS
+ * Config snapshot of each account and Region, so instances without a working agent are counted (UNMANAGED).
+ */
+export const EC2_INSTANCE_TYPE = 'Custom:PatchboardEc2Instance';
+/** The same instances' EC2 tags, one `Key`/`Value` line per tag, as `AWS:Tag` holds a managed node's. */
+export const EC2_TAG_TYPE = 'Custom:PatchboardEc2Tag';
+/** Where each EC2 instance record came from: `Source` of `EC2_INSTANCE_TYPE`. */
+export const EC2_INSTANCE_SOURCES = ['config', 'ec2'] as const;
 
 export const INVENTORY_TYPES: readonly InventoryTypeSpec[] = [
   spec('AWS:InstanceInformation', [
@@ -209,6 +220,23 @@ export const INVENTORY_TYPES: readonly InventoryTypeSpec[] = [
     col('AdvisoryIds'),
     col('Version'),
   ]),
+  spec(EC2_INSTANCE_TYPE, [
+    col('InstanceId'),
+    /** EC2's state name: pending, running, stopping, stopped, shutting-down, terminated. */
+    col('State'),
+    col('LaunchTime', 'timestamp'),
+    /** EC2's PlatformDetails (`Linux/UNIX`, `Windows`, `Red Hat Enterprise Linux`, ...). */
+    col('Platform'),
+    col('InstanceType'),
+    col('ImageId'),
+    /** `config` or `ec2` (see EC2_INSTANCE_SOURCES). */
+    col('Source'),
+    /** The `ec2-instance-managed-by-systems-manager` rule's verdict, where Config evaluates it. */
+    col('ManagedRuleCompliance', 'upper'),
+    /** The `ec2-managedinstance-patch-compliance-status-check` rule's verdict, where Config evaluates it. */
+    col('PatchRuleCompliance', 'upper'),
+  ]),
+  spec(EC2_TAG_TYPE, [col('Key'), col('Value')]),
 ];
 
 const BY_TYPE_NAME = new Map(INVENTORY_TYPES.map((t) => [t.typeName, t]));

@@ -5,8 +5,11 @@
 import { type ColumnKind, INVENTORY_TYPES, tableColumns } from '@patchboard/core';
 import { historySchemaStatements } from './history.js';
 
-/** 3: the patch catalogue table `custom_patchboardcatalogue` (created by the next ingest's DDL). */
-export const SCHEMA_VERSION = 3;
+/**
+ * 3: the patch catalogue table `custom_patchboardcatalogue`; 4: the EC2 instance tables
+ * `custom_patchboardec2instance` and `custom_patchboardec2tag` (created by the next ingest's DDL).
+ */
+export const SCHEMA_VERSION = 4;
 
 const SQL_TYPES: Record<ColumnKind, string> = {
   text: 'VARCHAR',

@@ -203,6 +203,8 @@ export class NodeSnapshots {
       platformName: plan.platform.platformName,
       platformVersion: plan.platform.platformVersion,
       instanceStatus,
+      managed: true,
+      instanceState: null,
       agentVersion: plan.agentVersion,
       team: tag('Team', 'team'),
       environment: tag('Environment', 'environment', 'Env', 'env'),

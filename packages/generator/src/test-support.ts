@@ -123,6 +123,8 @@ export function deriveTruth(node: BucketNode, at: number): TruthNode {
     platformName: String(info.PlatformName),
     platformVersion: String(info.PlatformVersion),
     instanceStatus,
+    managed: true,
+    instanceState: null,
     agentVersion: String(info.AgentVersion),
     team: tag('Team', 'team'),
     environment: tag('Environment', 'environment', 'Env', 'env'),

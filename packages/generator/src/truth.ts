@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type TruthStatus = 'INACTIVE' | 'NOT_SCANNED' | 'NON_COMPLIANT' | 'STALE' | 'COMPLIANT';
+export type TruthStatus = 'INACTIVE' | 'UNMANAGED' | 'NOT_SCANNED' | 'NON_COMPLIANT' | 'STALE' | 'COMPLIANT';
 export type TruthSeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL' | 'UNSPECIFIED';
 
 export interface TruthMeta {
@@ -43,8 +43,15 @@ export interface TruthNode {
   platformType: 'Linux' | 'Windows';
   platformName: string;
   platformVersion: string;
-  /** Exactly as written; null when omitted. */
+  /** Exactly as written; null when omitted, or when no agent reports for the node (managed false). */
   instanceStatus: string | null;
+  /** Whether an SSM Agent reports for the node: false for an EC2 instance with no SSM data at all. */
+  managed: boolean;
+  /**
+   * The EC2 state (`running`, `stopped`, `terminated`, ...) in the snapshot's AWS Config snapshot; null when no
+   * Config snapshot lists the node (on-premises nodes, and fleets generated without `unmanagedPct`).
+   */
+  instanceState: string | null;
   agentVersion: string;
   team: string | null;
   environment: string | null;

@@ -1,13 +1,16 @@
 /**
- * One row per managed node with everything the compliance reports group and filter on, and the node's status
- * under the policy: the SQL form of `evaluateNodeStatus` (compliance.ts), which a test holds it to.
+ * One row per node with everything the compliance reports group and filter on, and the node's status under the
+ * policy: the SQL form of `evaluateNodeStatus` (compliance.ts), which a test holds it to.
  *
- * A node is any (account, region, node id) that has instance information or patch data. Counts come from the
+ * A node is any (account, region, node id) that has instance information, patch data, or an EC2 instance record
+ * (AWS Config or DescribeInstances), so instances without a working agent are counted too. Counts come from the
  * node's Patch compliance items; a node with a PatchSummary but no items falls back to the summary's counts.
+ * Owner tags come from the node's SSM inventory, else from EC2's own tags.
  */
 import { staleCutoff } from '../compliance.js';
 import { formatInstant } from '../timestamp.js';
 import { NON_COMPLIANT_PATCH_STATES } from '../patch-state.js';
+import { EC2_INSTANCE_TYPE, EC2_TAG_TYPE, inventoryType } from '../inventory-types.js';
 import { sql, type SqlFragment } from '../sql.js';
 import type { ReportContext } from './report.js';
 
@@ -17,6 +20,9 @@ const SEVERITY_RANK = sql.raw(`CASE severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' 
 const RANK_TO_SEVERITY = (rank: SqlFragment) => sql`CASE ${rank} WHEN 5 THEN 'CRITICAL' WHEN 4 THEN 'HIGH'
       WHEN 3 THEN 'MEDIUM' WHEN 2 THEN 'LOW' WHEN 1 THEN 'INFORMATIONAL' WHEN 0 THEN 'UNSPECIFIED' END`;
 
+const EC2_INSTANCES = sql.raw(inventoryType(EC2_INSTANCE_TYPE)!.table);
+const EC2_TAGS = sql.raw(inventoryType(EC2_TAG_TYPE)!.table);
+
 /** The first tag value among `keys`, in the order given: `Team` before `team`. */
 function pickTag(keys: readonly string[], context: ReportContext): SqlFragment {
   const priority = sql`CASE ${sql.join(
@@ -24,6 +30,19 @@ function pickTag(keys: readonly string[], context: ReportContext): SqlFragment {
     ' ',
   )} END`;
   return sql`${context.dialect.minBy(sql.raw('value'), priority)} FILTER (WHERE key IN ${sql.list(keys)})`;
+}
+
+/** Team, environment, name and patch group of each node in a Key/Value tag table. */
+function ownerTags(table: SqlFragment, context: ReportContext): SqlFragment {
+  const { tagKeys } = context.policy;
+  return sql`
+    SELECT accountid, region, resourceid,
+      ${pickTag(tagKeys.team, context)} AS team,
+      ${pickTag(tagKeys.environment, context)} AS environment,
+      max(value) FILTER (WHERE key = 'Name') AS name,
+      max(value) FILTER (WHERE key = 'Patch Group') AS patch_group
+    FROM ${table} GROUP BY accountid, region, resourceid
+  `;
 }
 
 /** The node-facts common table expressions; select from `node_facts` after them. */
@@ -35,9 +54,11 @@ export function nodeFactsCte(context: ReportContext): SqlFragment {
     SELECT accountid, region, resourceid FROM aws_instanceinformation
     UNION SELECT accountid, region, resourceid FROM aws_patchsummary
     UNION SELECT accountid, region, resourceid FROM aws_complianceitem WHERE compliancetype = 'Patch'
+    UNION SELECT accountid, region, resourceid FROM ${EC2_INSTANCES}
   ),
   info AS (
-    SELECT accountid, region, resourceid, max(instancestatus) AS instance_status,
+    SELECT accountid, region, resourceid, max(capturetime) AS agent_report_time,
+      max(instancestatus) AS instance_status,
       max(platformtype) AS platform_type, max(platformname) AS platform_name,
       max(agentversion) AS agent_version, max(computername) AS computer_name
     FROM aws_instanceinformation GROUP BY accountid, region, resourceid
@@ -60,19 +81,18 @@ export function nodeFactsCte(context: ReportContext): SqlFragment {
       max(executiontime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
     FROM aws_complianceitem WHERE compliancetype = 'Patch' GROUP BY accountid, region, resourceid
   ),
-  tags AS (
-    SELECT accountid, region, resourceid,
-      ${pickTag(policy.tagKeys.team, context)} AS team,
-      ${pickTag(policy.tagKeys.environment, context)} AS environment,
-      max(value) FILTER (WHERE key = 'Name') AS name,
-      max(value) FILTER (WHERE key = 'Patch Group') AS patch_group
-    FROM aws_tag GROUP BY accountid, region, resourceid
+  tags AS (${ownerTags(sql.raw('aws_tag'), context)}),
+  ec2 AS (
+    SELECT accountid, region, resourceid, max(state) AS instance_state, max(platform) AS platform
+    FROM ${EC2_INSTANCES} GROUP BY accountid, region, resourceid
   ),
+  ec2_tags AS (${ownerTags(EC2_TAGS, context)}),
   facts AS (
-    SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, t.name,
-      coalesce(info.platform_name, info.platform_type) AS platform, info.platform_type, info.instance_status,
-      info.agent_version, t.team, t.environment,
-      coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group) AS patch_group,
+    SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, coalesce(t.name, et.name) AS name,
+      coalesce(info.platform_name, info.platform_type, ec2.platform) AS platform, info.platform_type,
+      info.instance_status, ec2.instance_state, info.agent_report_time, (ec2.resourceid IS NOT NULL) AS listed,
+      info.agent_version, coalesce(t.team, et.team) AS team, coalesce(t.environment, et.environment) AS environment,
+      coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group, et.patch_group) AS patch_group,
       coalesce(s.baseline_id, i.baseline_id) AS baseline_id,
       (s.resourceid IS NOT NULL OR i.resourceid IS NOT NULL) AS has_patch_data,
       CASE WHEN i.patch_items > 0 THEN i.missing ELSE coalesce(s.missing, 0) END AS missing_count,
@@ -88,11 +108,16 @@ export function nodeFactsCte(context: ReportContext): SqlFragment {
     LEFT JOIN summary s ON s.accountid = n.accountid AND s.region = n.region AND s.resourceid = n.resourceid
     LEFT JOIN items i ON i.accountid = n.accountid AND i.region = n.region AND i.resourceid = n.resourceid
     LEFT JOIN tags t ON t.accountid = n.accountid AND t.region = n.region AND t.resourceid = n.resourceid
+    LEFT JOIN ec2 ON ec2.accountid = n.accountid AND ec2.region = n.region AND ec2.resourceid = n.resourceid
+    LEFT JOIN ec2_tags et ON et.accountid = n.accountid AND et.region = n.region AND et.resourceid = n.resourceid
   ),
   node_facts AS (
     SELECT facts.*,
       CASE
         WHEN instance_status IN ${sql.list(policy.inactiveInstanceStatuses)} THEN 'INACTIVE'
+        WHEN instance_state IN ${sql.list(policy.inactiveInstanceStates)} THEN 'INACTIVE'
+        WHEN instance_state IS NOT NULL AND (agent_report_time IS NULL OR agent_report_time < ${cutoff})
+          THEN 'UNMANAGED'
         WHEN NOT has_patch_data THEN 'NOT_SCANNED'
         WHEN missing_count + failed_count + pending_reboot_count + installed_rejected_count > 0 THEN 'NON_COMPLIANT'
         WHEN last_scan_time IS NULL OR last_scan_time < ${cutoff} THEN 'STALE'
@@ -107,5 +132,9 @@ export const STATUS_COUNTS = sql.raw(`count(*) FILTER (WHERE status = 'COMPLIANT
     count(*) FILTER (WHERE status = 'NON_COMPLIANT') AS non_compliant,
     count(*) FILTER (WHERE status = 'STALE') AS stale,
     count(*) FILTER (WHERE status = 'NOT_SCANNED') AS not_scanned,
+    count(*) FILTER (WHERE status = 'UNMANAGED') AS unmanaged,
     round(100.0 * count(*) FILTER (WHERE status = 'COMPLIANT')
-      / nullif(count(*) FILTER (WHERE status <> 'INACTIVE'), 0), 1) AS compliance_pct`);
+      / nullif(count(*) FILTER (WHERE status <> 'INACTIVE'), 0), 1) AS compliance_pct,
+    CASE WHEN count(*) FILTER (WHERE listed) > 0 THEN round(100.0
+      * count(*) FILTER (WHERE status NOT IN ('INACTIVE', 'UNMANAGED'))
+      / nullif(count(*) FILTER (WHERE status <> 'INACTIVE'), 0), 1) END AS coverage_pct`);
