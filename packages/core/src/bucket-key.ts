@@ -17,7 +17,7 @@ export interface BucketKey {
 }
 
 const KEY_PATTERN =
-  /^(?:(?<prefix>.+)\/)?(?<type>(?:AWS|Custom):[^/]+)\/accountid=(?<account>\d{12})\/region=(?<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\/resourcetype=(?<rt>[A-Za-z]+)\/(?<node>[A-Za-z0-9_.-]+)\.json$/;
+  /^(?:(?<prefix>.+)\/)?(?<type>(?:AWS|Custom):[^/]+)\/accountid=(?<account>\d{12})\/region=(?<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})\/resourcetype=(?<rt>[A-Za-z][A-Za-z0-9]*)\/(?<node>[A-Za-z0-9_.-]+)\.json$/;
 
 /**
  * Parses a key, or returns undefined for anything that is not one node's inventory file: the sync's

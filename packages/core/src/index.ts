@@ -1,5 +1,6 @@
 export * from './bucket-key.js';
 export * from './compliance.js';
+export * from './config-snapshot.js';
 export * from './config.js';
 export * from './dialect.js';
 export * from './engine.js';

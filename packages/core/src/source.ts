@@ -3,6 +3,8 @@
  * keys and hand over bytes; they know nothing of parsing or storage.
  */
 
+import type { LineError } from './records.js';
+
 export interface SourceObject {
   /** The key relative to the source root, with `/` separators, e.g. `AWS:Tag/accountid=…/i-0abc.json`. */
   readonly key: string;
@@ -16,6 +18,14 @@ export interface SourceReader {
   readonly location: string;
   list(): AsyncIterable<SourceObject>;
   read(key: string): Promise<Uint8Array>;
+  /** What listing found wrong (an unreadable AWS Config snapshot, say); asked once `list()` has ended. */
+  listingProblems?(): readonly ListingProblem[];
+}
+
+/** A problem found while listing, recorded like a bad line: the object's key, the line, the reason. */
+export interface ListingProblem {
+  readonly key: string;
+  readonly error: LineError;
 }
 
 /** A source held in memory: for tests, and for collectors that build objects before storing them. */

@@ -23,6 +23,7 @@ import {
   type SourceReader,
   tableColumns,
 } from '@patchboard/core';
+import { withConfigSnapshots } from './config-snapshots.js';
 import { type ObjectIdentity, recordHistory, type TouchedObject, unobservedObjects } from './history.js';
 
 export interface IngestProgress {
@@ -141,10 +142,11 @@ const identityOf = (key: ObjectIdentity) =>
 
 export async function ingest(
   connection: DuckDBConnection,
-  source: SourceReader,
+  bucket: SourceReader,
   options: IngestOptions = {},
 ): Promise<IngestSummary> {
   const started = Date.now();
+  const source = withConfigSnapshots(bucket);
   const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
   const progress = options.onProgress ?? (() => undefined);
 
@@ -187,7 +189,12 @@ export async function ingest(
       previous.has(key),
     );
     if (staleKeys.length > 0) await forgetObjects(connection, staleKeys);
-    await connection.run(`DELETE FROM ingest_errors WHERE object_key IS NULL`);
+    // Problems of objects that hold no rows (unreadable, too large, duplicated, a bad Config snapshot) are found
+    // again by every ingest that still meets them: forget the old reports so each is listed once.
+    await connection.run(
+      `DELETE FROM ingest_errors WHERE object_key IS NULL
+         OR object_key NOT IN (SELECT object_key FROM source_objects)`,
+    );
 
     // 3. Read, parse and append what changed.
     const appenders = new Map<string, { appender: DuckDBAppender; kinds: ColumnKind[] }>();
@@ -214,6 +221,7 @@ export async function ingest(
       errorsAppender.appendTimestampTZ(ingestedAt);
       errorsAppender.endRow();
     };
+    for (const { key, error } of source.listingProblems?.() ?? []) recordError(key, error);
     for (const { object, original } of duplicates) {
       recordError(object.key, {
         line: null,
