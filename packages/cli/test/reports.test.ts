@@ -161,7 +161,17 @@ describe('reports against the ground truth', () => {
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([key, nodes]) => {
         const [team, environment] = key.split('\u0000');
-        return { team, environment, nodes: nodes.length, ...statusCounts(nodes) };
+        const unmanaged = nodes
+          .filter((n) => n.status === 'UNMANAGED')
+          .map((n) => (n.name === null ? n.nodeId : `${n.nodeId} (${n.name})`))
+          .sort();
+        return {
+          team,
+          environment,
+          nodes: nodes.length,
+          ...statusCounts(nodes),
+          unmanaged_instances: unmanaged.length === 0 ? null : unmanaged.join(', '),
+        };
       });
     expect(await report('team-environment')).toEqual(expected);
   });

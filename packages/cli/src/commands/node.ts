@@ -13,6 +13,7 @@ import { renderHtmlDocument } from '../render/document.js';
 
 const SECTIONS = [
   ['tags', 'Tags'],
+  ['instance', 'EC2 instance (AWS Config or DescribeInstances)'],
   ['patches', 'Patch compliance items'],
   ['otherCompliance', 'Other compliance (associations, custom)'],
   ['applications', 'Applications'],

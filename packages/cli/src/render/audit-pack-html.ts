@@ -48,6 +48,7 @@ const statusCounts = (row: ResultRow): Partial<Record<ChartStatus, number>> => (
   NON_COMPLIANT: Number(row.non_compliant ?? 0),
   STALE: Number(row.stale ?? 0),
   NOT_SCANNED: Number(row.not_scanned ?? 0),
+  UNMANAGED: Number(row.unmanaged ?? 0),
   INACTIVE: Number(row.inactive ?? 0),
 });
 
@@ -101,9 +102,15 @@ export function renderPackHtml(input: PackHtmlInput): string {
     facts: [
       ['Compliance', summary ? `${String(summary.compliance_pct ?? '–')} % of active nodes` : '–'],
       [
+        'Coverage',
+        summary?.coverage_pct === null || summary?.coverage_pct === undefined
+          ? 'no EC2 instance list was ingested (AWS Config or patchboard collect), so instances without an SSM Agent are not counted'
+          : `${String(summary.coverage_pct)} % of active instances have an SSM Agent reporting (${String(summary.unmanaged)} without)`,
+      ],
+      [
         'Nodes',
         summary
-          ? `${String(summary.nodes)} (${String(summary.active)} active; ${String(summary.stale)} stale, ${String(summary.not_scanned)} never scanned, ${String(summary.inactive)} inactive)`
+          ? `${String(summary.nodes)} (${String(summary.active)} active; ${String(summary.stale)} stale, ${String(summary.not_scanned)} never scanned, ${String(summary.unmanaged)} without an SSM Agent, ${String(summary.inactive)} inactive)`
           : '–',
       ],
       ['Data cut-off', window.asOf.replace('T', ' ').replace('Z', ' UTC')],

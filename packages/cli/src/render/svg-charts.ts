@@ -18,6 +18,7 @@ export const STATUS_COLOURS = {
   NON_COMPLIANT: '#D55E00',
   STALE: '#E69F00',
   NOT_SCANNED: '#56B4E9',
+  UNMANAGED: '#CC79A7',
   INACTIVE: '#999999',
 } as const;
 export type ChartStatus = keyof typeof STATUS_COLOURS;

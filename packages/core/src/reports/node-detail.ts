@@ -1,6 +1,7 @@
 /**
  * Everything Patchboard holds about one node, as separate queries (one per section), each bound to the node id.
  */
+import { EC2_INSTANCE_TYPE, EC2_TAG_TYPE, inventoryType } from '../inventory-types.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { compileReport } from './catalogue.js';
 import { itemRunsCte } from './item-runs.js';
@@ -8,7 +9,10 @@ import type { ReportContext } from './report.js';
 
 export interface NodeDetailQueries {
   readonly compliance: ReturnType<typeof compileReport>['query'];
+  /** The node's tags from its SSM inventory; for an instance without an agent, EC2's own tags. */
   readonly tags: SqlFragment;
+  /** The EC2 instance record (AWS Config or DescribeInstances): state, launch, platform, rule verdicts. */
+  readonly instance: SqlFragment;
   readonly patches: SqlFragment;
   readonly otherCompliance: SqlFragment;
   readonly applications: SqlFragment;
@@ -17,10 +21,20 @@ export interface NodeDetailQueries {
   readonly history: SqlFragment;
 }
 
+const EC2_INSTANCES = sql.raw(inventoryType(EC2_INSTANCE_TYPE)!.table);
+const EC2_TAGS = sql.raw(inventoryType(EC2_TAG_TYPE)!.table);
+
 export function nodeDetailQueries(nodeId: string, context: ReportContext): NodeDetailQueries {
   return {
     compliance: compileReport('node-compliance', { node: nodeId }, context).query,
-    tags: sql`SELECT key, value FROM aws_tag WHERE resourceid = ${nodeId} ORDER BY key`,
+    tags: sql`SELECT key, value FROM aws_tag WHERE resourceid = ${nodeId}
+UNION ALL SELECT key, value FROM ${EC2_TAGS} WHERE resourceid = ${nodeId}
+  AND NOT EXISTS (SELECT 1 FROM aws_tag WHERE resourceid = ${nodeId})
+ORDER BY key`,
+    instance: sql`SELECT state, launchtime AS launch_time, platform, instancetype AS instance_type,
+  imageid AS image_id, source, managedrulecompliance AS managed_rule, patchrulecompliance AS patch_rule,
+  capturetime AS recorded_at
+FROM ${EC2_INSTANCES} WHERE resourceid = ${nodeId}`,
     patches: sql`SELECT id AS patch_id, patchstate AS state, severity, classification, patchseverity AS patch_severity,
   title, cveids AS cve_ids, installedtime AS installed_time, executiontime AS scan_time
 FROM aws_complianceitem WHERE resourceid = ${nodeId} AND compliancetype = 'Patch'

@@ -8,12 +8,13 @@ export const teamEnvironment = defineReport({
   id: 'team-environment',
   title: 'Team x Environment',
   description:
-    'The monthly report: active nodes per team and environment (from tags), by status, with compliance %.',
+    'The monthly report: active nodes per team and environment (from tags), by status, with compliance % and coverage %, naming the instances no SSM Agent reports for.',
   params: z.object({ team: z.string().optional() }).strict(),
   compile(params, context) {
     return sql`WITH ${nodeFactsCte(context)}
 SELECT coalesce(team, ${UNTAGGED}) AS team, coalesce(environment, ${UNTAGGED}) AS environment,
-  count(*) AS nodes, ${STATUS_COUNTS}
+  count(*) AS nodes, ${STATUS_COUNTS},
+  ${context.dialect.stringAgg(sql.raw(`CASE WHEN status = 'UNMANAGED' THEN node_id || coalesce(' (' || name || ')', '') END`))} AS unmanaged_instances
 FROM node_facts
 WHERE status <> 'INACTIVE'${params.team ? sql` AND coalesce(team, ${UNTAGGED}) = ${params.team}` : sql``}
 GROUP BY 1, 2

@@ -318,7 +318,15 @@ export function createDashboardApp(options: DashboardOptions): Hono {
           );
         }
         const queries = nodeDetailQueries(node, context(snapshot, now));
-        const sections = ['tags', 'patches', 'otherCompliance', 'applications', 'errors', 'history'] as const;
+        const sections = [
+          'tags',
+          'instance',
+          'patches',
+          'otherCompliance',
+          'applications',
+          'errors',
+          'history',
+        ] as const;
         const results = await Promise.all(
           sections.map((name) => snapshot.engine.run(queries[name].compile())),
         );

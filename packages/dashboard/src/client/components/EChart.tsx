@@ -17,6 +17,7 @@ const STATUS_COLOURS: Record<string, string> = {
   non_compliant: '#c62828',
   stale: '#ef6c00',
   not_scanned: '#6d4c41',
+  unmanaged: '#6a1b9a',
   inactive: '#9e9e9e',
 };
 

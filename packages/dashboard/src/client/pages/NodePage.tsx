@@ -12,6 +12,7 @@ interface NodeDetail {
   readonly node: Row;
   readonly columns: Column[];
   readonly tags: Section;
+  readonly instance: Section;
   readonly patches: Section;
   readonly history: Section;
   readonly applications: Section;
@@ -23,6 +24,7 @@ const SECTIONS = [
   ['patches', 'Patches'],
   ['history', 'History: each time a patch was missing, and when it was fixed'],
   ['tags', 'Tags'],
+  ['instance', 'EC2 instance (AWS Config or DescribeInstances)'],
   ['applications', 'Applications'],
   ['otherCompliance', 'Other compliance (associations, custom)'],
   ['errors', 'Lines refused at ingest'],

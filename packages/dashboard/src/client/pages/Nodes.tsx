@@ -8,7 +8,7 @@ import { NODE_FACETS, NODE_SORT_COLUMNS } from '../../shared/node-table';
 import { useUrlState } from '../url-state';
 
 const FACETS = Object.keys(NODE_FACETS) as (keyof typeof NODE_FACETS)[];
-const STATUSES = ['COMPLIANT', 'NON_COMPLIANT', 'STALE', 'NOT_SCANNED', 'INACTIVE'];
+const STATUSES = ['COMPLIANT', 'NON_COMPLIANT', 'STALE', 'NOT_SCANNED', 'UNMANAGED', 'INACTIVE'];
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED'];
 const PAGE = 50;
 

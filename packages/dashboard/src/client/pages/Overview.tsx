@@ -6,7 +6,9 @@ import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
 import { useFormat } from '../format';
 
-const STATUSES = ['compliant', 'non_compliant', 'stale', 'not_scanned', 'inactive'] as const;
+const STATUSES = ['compliant', 'non_compliant', 'stale', 'not_scanned', 'unmanaged', 'inactive'] as const;
+/** Percentages; `coverage_pct` is empty where no instance list (AWS Config, DescribeInstances) was ingested. */
+const PERCENTS = new Set(['compliance_pct', 'coverage_pct']);
 const GROUPS = [
   ['account', 'account_id', 'By account'],
   ['region', 'region', 'By Region'],
@@ -63,18 +65,26 @@ export function Overview(): ReactNode {
           const row = document.rows[0] ?? {};
           const kpis: [string, string, string | undefined][] = [
             ['compliance_pct', 'Compliance', `${format(row.compliance_pct)} %`],
+            [
+              'coverage_pct',
+              'Coverage (agent reporting)',
+              row.coverage_pct === null || row.coverage_pct === undefined
+                ? 'no instance list'
+                : `${format(row.coverage_pct)} %`,
+            ],
             ['nodes', 'Nodes', undefined],
             ['active', 'Active', undefined],
             ['compliant', 'Compliant', '/nodes?status=COMPLIANT'],
             ['non_compliant', 'Non-compliant', '/nodes?status=NON_COMPLIANT'],
             ['stale', 'Stale scan', '/nodes?status=STALE'],
             ['not_scanned', 'Never scanned', '/nodes?status=NOT_SCANNED'],
+            ['unmanaged', 'No SSM Agent', '/nodes?status=UNMANAGED'],
             ['inactive', 'Inactive', '/nodes?status=INACTIVE'],
           ];
           return (
             <div className="kpis">
               {kpis.map(([key, label, extra]) => {
-                const value = key === 'compliance_pct' ? extra : format(row[key]);
+                const value = PERCENTS.has(key) ? extra : format(row[key]);
                 const body = (
                   <>
                     <strong data-testid={`kpi-${key}`}>{value}</strong>
@@ -83,7 +93,7 @@ export function Overview(): ReactNode {
                 );
                 return (
                   <div className="kpi" key={key}>
-                    {extra && key !== 'compliance_pct' ? <Link href={extra}>{body}</Link> : body}
+                    {extra && !PERCENTS.has(key) ? <Link href={extra}>{body}</Link> : body}
                   </div>
                 );
               })}
