@@ -23,3 +23,4 @@ export {
   type StorageFormat,
 } from './schema.js';
 export { queryAsOf } from './as-of.js';
+export { CONFIG_SNAPSHOT_TABLE } from './config-snapshots.js';

@@ -41,6 +41,7 @@ import {
   type ColumnKind,
   type InventoryTypeSpec,
 } from '@patchboard/core';
+import { CONFIG_DERIVED, configSnapshotTable } from './config-snapshots.js';
 
 export type StorageFormat = 'json' | 'parquet';
 
@@ -81,6 +82,12 @@ export interface AthenaSchemaOptions {
   /** Where the data is: the sync bucket and prefix (JSON), or the compacted Parquet root. */
   readonly location: string;
   readonly format?: StorageFormat;
+  /**
+   * The AWS Config `AWSLogs/` root (`s3://bucket/[prefix/]AWSLogs/`), when Config delivers snapshots: the EC2
+   * instance views then list every instance of the newest snapshots too. JSON only: compacted Parquet already
+   * holds what the ingest derived from them.
+   */
+  readonly configLocation?: string;
 }
 
 const JSON_SERDE = 'org.openx.data.jsonserde.JsonSerDe';
@@ -195,7 +202,7 @@ function physicalTable(type: InventoryTypeSpec, root: string, format: StorageFor
  * (the sync's `test.json` probe, stray files) do not match and are left out by the view.
  */
 const JSON_KEY_PATTERN =
-  '/(?:AWS|Custom):[^/]+/accountid=(\\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\\.json$';
+  '/(?:AWS|Custom):[^/]+/accountid=(\\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\\.json$';
 /** `patchboard compact` output: `<table>/accountid=<id>/region=<r>/<file>.parquet`. Groups 1 and 2. */
 const PARQUET_KEY_PATTERN = '/accountid=([^/]+)/region=([^/]+)/[^/]+\\.parquet$';
 
@@ -353,11 +360,20 @@ export function athenaSchema(options: AthenaSchemaOptions): AthenaSchema {
   const root = normaliseLocation(options.location);
   const tables = INVENTORY_TYPES.map((type) => physicalTable(type, root, format));
   if (format === 'json') {
+    const config =
+      options.configLocation === undefined ? undefined : normaliseLocation(options.configLocation);
+    const inventoryView = (type: InventoryTypeSpec): AthenaView => {
+      const view = jsonInventoryView(type);
+      const derived = config === undefined ? undefined : CONFIG_DERIVED.get(type.typeName);
+      return derived
+        ? { ...view, query: `SELECT * FROM (\n${view.query}\n)\nUNION ALL\nSELECT * FROM (\n${derived()}\n)` }
+        : view;
+    };
     return {
       format,
-      tables,
+      tables: config === undefined ? tables : [...tables, configSnapshotTable(config)],
       views: [
-        ...INVENTORY_TYPES.map(jsonInventoryView),
+        ...INVENTORY_TYPES.map(inventoryView),
         ...INVENTORY_TYPES.map(historyView),
         observationsView(),
         scansView(),

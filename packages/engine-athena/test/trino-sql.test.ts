@@ -42,7 +42,11 @@ describe('catalogue reports in Trino SQL', () => {
 
 describe('schema DDL', () => {
   for (const format of ['json', 'parquet'] as const) {
-    const schema = athenaSchema({ location: 's3://patch-sync-bucket/org', format });
+    const schema = athenaSchema({
+      location: 's3://patch-sync-bucket/org',
+      format,
+      configLocation: 's3://patch-sync-bucket/AWSLogs/',
+    });
 
     it(`${format}: every view is valid Trino SQL`, async () => {
       for (const view of schema.views) {

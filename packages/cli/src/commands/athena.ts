@@ -6,6 +6,7 @@ import { emit } from '../output.js';
 interface SchemaOptions {
   location?: string;
   parquet?: string;
+  configLocation?: string;
 }
 
 /** The statements for the data named by --location (JSON sync bucket) or --parquet (compact output). */
@@ -24,7 +25,17 @@ async function statements(context: CommandContext, options: SchemaOptions): Prom
       'Say where the data is: --location s3://sync-bucket/prefix for the Resource Data Sync bucket, or --parquet s3://bucket/prefix for `patchboard compact` output (or athena.location in the configuration file).',
     );
   }
-  const schema = athenaSchema({ location, format: options.parquet ? 'parquet' : 'json' });
+  if (options.configLocation && options.parquet) {
+    throw new PatchboardError(
+      'USAGE',
+      '--config-location was given with --parquet: compacted Parquet already holds the instances the ingest read from AWS Config snapshots. Give --config-location with --location only.',
+    );
+  }
+  const schema = athenaSchema({
+    location,
+    format: options.parquet ? 'parquet' : 'json',
+    configLocation: options.configLocation,
+  });
   return schemaStatements(schema, context.athena.database);
 }
 
@@ -38,6 +49,10 @@ export function registerAthena(program: Command): void {
     .description('Print the DDL (database, external tables, views) for the sync bucket or compacted Parquet')
     .option('--location <s3-url>', 'the Resource Data Sync bucket and prefix, e.g. s3://sync-bucket/org')
     .option('--parquet <s3-url>', 'the root `patchboard compact --to` wrote, instead of the JSON bucket')
+    .option(
+      '--config-location <s3-url>',
+      'the AWS Config snapshots root, e.g. s3://sync-bucket/AWSLogs/: count EC2 instances without an SSM Agent',
+    )
     .action(async (options: SchemaOptions, command: Command) => {
       const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
       await emit(`${(await statements(context, options)).join(';\n\n')};\n`, context.out);
@@ -48,6 +63,10 @@ export function registerAthena(program: Command): void {
     .description('Create the database, tables and views in Athena (runs the DDL of `athena ddl`)')
     .option('--location <s3-url>', 'the Resource Data Sync bucket and prefix, e.g. s3://sync-bucket/org')
     .option('--parquet <s3-url>', 'the root `patchboard compact --to` wrote, instead of the JSON bucket')
+    .option(
+      '--config-location <s3-url>',
+      'the AWS Config snapshots root, e.g. s3://sync-bucket/AWSLogs/: count EC2 instances without an SSM Agent',
+    )
     .action(async (options: SchemaOptions, command: Command) => {
       const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
       const all = await statements(context, options);

@@ -1,11 +1,13 @@
--- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","2026-10-24T12:00:00Z","(untagged)"]
+-- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","stopping","stopped","shutting-down","terminated","2026-10-24T12:00:00Z","2026-10-24T12:00:00Z","(untagged)"]
 WITH nodes AS (
     SELECT accountid, region, resourceid FROM aws_instanceinformation
     UNION SELECT accountid, region, resourceid FROM aws_patchsummary
     UNION SELECT accountid, region, resourceid FROM aws_complianceitem WHERE compliancetype = 'Patch'
+    UNION SELECT accountid, region, resourceid FROM custom_patchboardec2instance
   ),
   info AS (
-    SELECT accountid, region, resourceid, max(instancestatus) AS instance_status,
+    SELECT accountid, region, resourceid, max(capturetime) AS agent_report_time,
+      max(instancestatus) AS instance_status,
       max(platformtype) AS platform_type, max(platformname) AS platform_name,
       max(agentversion) AS agent_version, max(computername) AS computer_name
     FROM aws_instanceinformation GROUP BY accountid, region, resourceid
@@ -37,11 +39,24 @@ WITH nodes AS (
       max(value) FILTER (WHERE key = 'Patch Group') AS patch_group
     FROM aws_tag GROUP BY accountid, region, resourceid
   ),
+  ec2 AS (
+    SELECT accountid, region, resourceid, max(state) AS instance_state, max(platform) AS platform
+    FROM custom_patchboardec2instance GROUP BY accountid, region, resourceid
+  ),
+  ec2_tags AS (
+    SELECT accountid, region, resourceid,
+      min_by(value, CASE WHEN key = ? THEN ? WHEN key = ? THEN ? END) FILTER (WHERE key IN (?, ?)) AS team,
+      min_by(value, CASE WHEN key = ? THEN ? WHEN key = ? THEN ? WHEN key = ? THEN ? WHEN key = ? THEN ? END) FILTER (WHERE key IN (?, ?, ?, ?)) AS environment,
+      max(value) FILTER (WHERE key = 'Name') AS name,
+      max(value) FILTER (WHERE key = 'Patch Group') AS patch_group
+    FROM custom_patchboardec2tag GROUP BY accountid, region, resourceid
+  ),
   facts AS (
-    SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, t.name,
-      coalesce(info.platform_name, info.platform_type) AS platform, info.platform_type, info.instance_status,
-      info.agent_version, t.team, t.environment,
-      coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group) AS patch_group,
+    SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, coalesce(t.name, et.name) AS name,
+      coalesce(info.platform_name, info.platform_type, ec2.platform) AS platform, info.platform_type,
+      info.instance_status, ec2.instance_state, info.agent_report_time, (ec2.resourceid IS NOT NULL) AS listed,
+      info.agent_version, coalesce(t.team, et.team) AS team, coalesce(t.environment, et.environment) AS environment,
+      coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group, et.patch_group) AS patch_group,
       coalesce(s.baseline_id, i.baseline_id) AS baseline_id,
       (s.resourceid IS NOT NULL OR i.resourceid IS NOT NULL) AS has_patch_data,
       CASE WHEN i.patch_items > 0 THEN i.missing ELSE coalesce(s.missing, 0) END AS missing_count,
@@ -58,11 +73,16 @@ WITH nodes AS (
     LEFT JOIN summary s ON s.accountid = n.accountid AND s.region = n.region AND s.resourceid = n.resourceid
     LEFT JOIN items i ON i.accountid = n.accountid AND i.region = n.region AND i.resourceid = n.resourceid
     LEFT JOIN tags t ON t.accountid = n.accountid AND t.region = n.region AND t.resourceid = n.resourceid
+    LEFT JOIN ec2 ON ec2.accountid = n.accountid AND ec2.region = n.region AND ec2.resourceid = n.resourceid
+    LEFT JOIN ec2_tags et ON et.accountid = n.accountid AND et.region = n.region AND et.resourceid = n.resourceid
   ),
   node_facts AS (
     SELECT facts.*,
       CASE
         WHEN instance_status IN (?, ?) THEN 'INACTIVE'
+        WHEN instance_state IN (?, ?, ?, ?) THEN 'INACTIVE'
+        WHEN instance_state IS NOT NULL AND (agent_report_time IS NULL OR agent_report_time < from_iso8601_timestamp(?))
+          THEN 'UNMANAGED'
         WHEN NOT has_patch_data THEN 'NOT_SCANNED'
         WHEN missing_count + failed_count + pending_reboot_count + installed_rejected_count > 0 THEN 'NON_COMPLIANT'
         WHEN last_scan_time IS NULL OR last_scan_time < from_iso8601_timestamp(?) THEN 'STALE'
@@ -77,8 +97,12 @@ SELECT coalesce(environment, ?) AS environment, count(*) AS nodes,
     count(*) FILTER (WHERE status = 'NON_COMPLIANT') AS non_compliant,
     count(*) FILTER (WHERE status = 'STALE') AS stale,
     count(*) FILTER (WHERE status = 'NOT_SCANNED') AS not_scanned,
+    count(*) FILTER (WHERE status = 'UNMANAGED') AS unmanaged,
     round(100.0 * count(*) FILTER (WHERE status = 'COMPLIANT')
-      / nullif(count(*) FILTER (WHERE status <> 'INACTIVE'), 0), 1) AS compliance_pct
+      / nullif(count(*) FILTER (WHERE status <> 'INACTIVE'), 0), 1) AS compliance_pct,
+    CASE WHEN count(*) FILTER (WHERE listed) > 0 THEN round(100.0
+      * count(*) FILTER (WHERE status NOT IN ('INACTIVE', 'UNMANAGED'))
+      / nullif(count(*) FILTER (WHERE status <> 'INACTIVE'), 0), 1) END AS coverage_pct
 FROM node_facts
 
 GROUP BY 1 ORDER BY 1

@@ -239,3 +239,50 @@ STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
 LOCATION 's3://patch-sync-bucket/org/Custom:PatchboardCatalogue/'
 TBLPROPERTIES ('classification'='json', 'patchboard.inventory_type'='Custom:PatchboardCatalogue');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `custom_patchboardec2instance_json` (
+  `resourceid` string,
+  `capturetime` string,
+  `schemaversion` string,
+  `instanceid` string,
+  `state` string,
+  `launchtime` string,
+  `platform` string,
+  `instancetype` string,
+  `imageid` string,
+  `source` string,
+  `managedrulecompliance` string,
+  `patchrulecompliance` string
+)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+WITH SERDEPROPERTIES ('ignore.malformed.json'='true', 'case.insensitive'='true')
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/Custom:PatchboardEc2Instance/'
+TBLPROPERTIES ('classification'='json', 'patchboard.inventory_type'='Custom:PatchboardEc2Instance');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `custom_patchboardec2tag_json` (
+  `resourceid` string,
+  `capturetime` string,
+  `schemaversion` string,
+  `key` string,
+  `value` string
+)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+WITH SERDEPROPERTIES ('ignore.malformed.json'='true', 'case.insensitive'='true')
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/Custom:PatchboardEc2Tag/'
+TBLPROPERTIES ('classification'='json', 'patchboard.inventory_type'='Custom:PatchboardEc2Tag');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `aws_config_snapshot_json` (
+  `fileversion` string,
+  `configsnapshotid` string,
+  `configurationitems` array<struct<configurationitemcapturetime:string,awsaccountid:string,awsregion:string,resourcetype:string,resourceid:string,configuration:string>>
+)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+WITH SERDEPROPERTIES ('ignore.malformed.json'='true', 'case.insensitive'='true')
+STORED AS INPUTFORMAT 'org.apache.hadoop.mapred.TextInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'
+LOCATION 's3://patch-sync-bucket/AWSLogs/'
+TBLPROPERTIES ('classification'='json', 'patchboard.source'='aws-config');

@@ -18,8 +18,8 @@ SELECT r.path_accountid AS accountid,
   r.instancestatus AS instancestatus,
   r.iamrole AS iamrole
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_instanceinformation_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -36,8 +36,8 @@ SELECT r.path_accountid AS accountid,
   r.key AS key,
   r.value AS value
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_tag_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -76,8 +76,8 @@ SELECT r.path_accountid AS accountid,
   r.rebootoption AS rebootoption,
   try(from_iso8601_timestamp(regexp_replace(trim(r.lastnorebootinstalloperationtime), '^(\d{4}-\d{2}-\d{2}) ', '$1T')) AT TIME ZONE 'UTC') AS lastnorebootinstalloperationtime
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_patchsummary_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -121,8 +121,8 @@ SELECT r.path_accountid AS accountid,
   r.detailedtext AS detailedtext,
   r.detailedlink AS detailedlink
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_complianceitem_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -157,8 +157,8 @@ SELECT r.path_accountid AS accountid,
   CASE WHEN regexp_like(trim(r.noncompliantinformationalcount), '^-?\d{1,15}$') THEN CAST(trim(r.noncompliantinformationalcount) AS bigint) END AS noncompliantinformationalcount,
   CASE WHEN regexp_like(trim(r.noncompliantunspecifiedcount), '^-?\d{1,15}$') THEN CAST(trim(r.noncompliantunspecifiedcount) AS bigint) END AS noncompliantunspecifiedcount
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_compliancesummary_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -184,8 +184,8 @@ SELECT r.path_accountid AS accountid,
   r.summary AS summary,
   r.packageid AS packageid
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_application_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -207,8 +207,8 @@ SELECT r.path_accountid AS accountid,
   r.architecture AS architecture,
   r.url AS url
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_awscomponent_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -231,8 +231,8 @@ SELECT r.path_accountid AS accountid,
   r.osservicepack AS osservicepack,
   r.kernelversion AS kernelversion
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_instancedetailedinformation_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -255,8 +255,8 @@ SELECT r.path_accountid AS accountid,
   r.ipv4 AS ipv4,
   r.ipv6 AS ipv6
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM aws_network_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
@@ -281,13 +281,149 @@ SELECT r.path_accountid AS accountid,
   r.advisoryids AS advisoryids,
   r.version AS version
 FROM (
-  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
-    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z]+)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
   FROM custom_patchboardcatalogue_json t
 ) r
 WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
   AND (r.resourceid IS NULL OR r.resourceid = r.path_node)
   AND coalesce(r.resourceid, r.capturetime, r.schemaversion, r.kbid, r.id, r.title, r.product, r.classification, r.severity, r.releasedate, r.cveids, r.advisoryids, r.version) IS NOT NULL;
+
+CREATE OR REPLACE VIEW custom_patchboardec2instance AS
+SELECT * FROM (
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.path_resourcetype AS resourcetype,
+  r.path_node AS resourceid,
+  try(from_iso8601_timestamp(regexp_replace(trim(r.capturetime), '^(\d{4}-\d{2}-\d{2}) ', '$1T')) AT TIME ZONE 'UTC') AS capturetime,
+  r.schemaversion AS schemaversion,
+  r.instanceid AS instanceid,
+  r.state AS state,
+  try(from_iso8601_timestamp(regexp_replace(trim(r.launchtime), '^(\d{4}-\d{2}-\d{2}) ', '$1T')) AT TIME ZONE 'UTC') AS launchtime,
+  r.platform AS platform,
+  r.instancetype AS instancetype,
+  r.imageid AS imageid,
+  r.source AS source,
+  upper(nullif(r.managedrulecompliance, '')) AS managedrulecompliance,
+  upper(nullif(r.patchrulecompliance, '')) AS patchrulecompliance
+FROM (
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  FROM custom_patchboardec2instance_json t
+) r
+WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
+  AND (r.resourceid IS NULL OR r.resourceid = r.path_node)
+  AND coalesce(r.resourceid, r.capturetime, r.schemaversion, r.instanceid, r.state, r.launchtime, r.platform, r.instancetype, r.imageid, r.source, r.managedrulecompliance, r.patchrulecompliance) IS NOT NULL
+)
+UNION ALL
+SELECT * FROM (
+WITH config_snapshots AS (
+  SELECT s.configurationitems AS items, s."$path" AS path, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AS accountid, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2) AS region,
+    regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 3) AS delivered_at
+  FROM aws_config_snapshot_json s
+),
+config_newest AS (
+  SELECT * FROM (
+    SELECT c.*, row_number() OVER (PARTITION BY accountid, region ORDER BY delivered_at DESC, path DESC) AS rank
+    FROM config_snapshots c WHERE c.delivered_at IS NOT NULL
+  ) WHERE rank = 1
+),
+config_items AS (
+  SELECT n.accountid, n.region, u.item, u.position
+  FROM config_newest n CROSS JOIN UNNEST(n.items) WITH ORDINALITY AS u(item, position)
+),
+config_verdicts AS (
+  SELECT i.accountid, i.region,
+    coalesce(json_extract_scalar(i.item.configuration, '$.targetResourceId'), json_extract_scalar(i.item.configuration, '$.targetresourceid')) AS instance_id,
+    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}'), '$.complianceType'))) AS managed,
+    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}'), '$.complianceType'))) AS patch
+  FROM config_items i
+  WHERE i.item.resourcetype = 'AWS::Config::ResourceCompliance'
+  GROUP BY 1, 2, 3
+),
+config_instances AS (
+  SELECT * FROM (
+    SELECT i.accountid, i.region, i.item, row_number() OVER (
+      PARTITION BY i.accountid, i.region, i.item.resourceid ORDER BY i.position) AS repeat
+    FROM config_items i
+    WHERE i.item.resourcetype = 'AWS::EC2::Instance' AND regexp_like(i.item.resourceid, '^i-[0-9a-f]{8,32}$')
+      AND i.item.awsaccountid = i.accountid AND i.item.awsregion = i.region
+      AND try(from_iso8601_timestamp(i.item.configurationitemcapturetime)) IS NOT NULL
+  ) WHERE repeat = 1
+)
+SELECT i.accountid, i.region, CAST('EC2Instance' AS varchar) AS resourcetype, i.item.resourceid AS resourceid,
+  try(from_iso8601_timestamp(i.item.configurationitemcapturetime) AT TIME ZONE 'UTC') AS capturetime, CAST('1.0' AS varchar) AS schemaversion,
+  i.item.resourceid AS instanceid, coalesce(json_extract_scalar(i.item.configuration, '$.state.name'), json_extract_scalar(i.item.configuration, '$.state.name')) AS state,
+  try(from_iso8601_timestamp(coalesce(json_extract_scalar(i.item.configuration, '$.launchTime'), json_extract_scalar(i.item.configuration, '$.launchtime'))) AT TIME ZONE 'UTC') AS launchtime,
+  coalesce(coalesce(json_extract_scalar(i.item.configuration, '$.platformDetails'), json_extract_scalar(i.item.configuration, '$.platformdetails')), coalesce(json_extract_scalar(i.item.configuration, '$.platform'), json_extract_scalar(i.item.configuration, '$.platform'))) AS platform,
+  coalesce(json_extract_scalar(i.item.configuration, '$.instanceType'), json_extract_scalar(i.item.configuration, '$.instancetype')) AS instancetype, coalesce(json_extract_scalar(i.item.configuration, '$.imageId'), json_extract_scalar(i.item.configuration, '$.imageid')) AS imageid,
+  CAST('config' AS varchar) AS source, v.managed AS managedrulecompliance, v.patch AS patchrulecompliance
+FROM config_instances i
+LEFT JOIN config_verdicts v ON v.accountid = i.accountid AND v.region = i.region
+  AND v.instance_id = i.item.resourceid
+);
+
+CREATE OR REPLACE VIEW custom_patchboardec2tag AS
+SELECT * FROM (
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.path_resourcetype AS resourcetype,
+  r.path_node AS resourceid,
+  try(from_iso8601_timestamp(regexp_replace(trim(r.capturetime), '^(\d{4}-\d{2}-\d{2}) ', '$1T')) AT TIME ZONE 'UTC') AS capturetime,
+  r.schemaversion AS schemaversion,
+  r.key AS key,
+  r.value AS value
+FROM (
+  SELECT t.*, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 1) AS path_accountid, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 2) AS path_region,
+    regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 3) AS path_resourcetype, regexp_extract("$path", '/(?:AWS|Custom):[^/]+/accountid=(\d{12})/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})/resourcetype=([A-Za-z][A-Za-z0-9]*)/([A-Za-z0-9_.-]+)\.json$', 4) AS path_node
+  FROM custom_patchboardec2tag_json t
+) r
+WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.path_node, '.')
+  AND (r.resourceid IS NULL OR r.resourceid = r.path_node)
+  AND coalesce(r.resourceid, r.capturetime, r.schemaversion, r.key, r.value) IS NOT NULL
+)
+UNION ALL
+SELECT * FROM (
+WITH config_snapshots AS (
+  SELECT s.configurationitems AS items, s."$path" AS path, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AS accountid, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2) AS region,
+    regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 3) AS delivered_at
+  FROM aws_config_snapshot_json s
+),
+config_newest AS (
+  SELECT * FROM (
+    SELECT c.*, row_number() OVER (PARTITION BY accountid, region ORDER BY delivered_at DESC, path DESC) AS rank
+    FROM config_snapshots c WHERE c.delivered_at IS NOT NULL
+  ) WHERE rank = 1
+),
+config_items AS (
+  SELECT n.accountid, n.region, u.item, u.position
+  FROM config_newest n CROSS JOIN UNNEST(n.items) WITH ORDINALITY AS u(item, position)
+),
+config_verdicts AS (
+  SELECT i.accountid, i.region,
+    coalesce(json_extract_scalar(i.item.configuration, '$.targetResourceId'), json_extract_scalar(i.item.configuration, '$.targetresourceid')) AS instance_id,
+    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}'), '$.complianceType'))) AS managed,
+    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}'), '$.complianceType'))) AS patch
+  FROM config_items i
+  WHERE i.item.resourcetype = 'AWS::Config::ResourceCompliance'
+  GROUP BY 1, 2, 3
+),
+config_instances AS (
+  SELECT * FROM (
+    SELECT i.accountid, i.region, i.item, row_number() OVER (
+      PARTITION BY i.accountid, i.region, i.item.resourceid ORDER BY i.position) AS repeat
+    FROM config_items i
+    WHERE i.item.resourcetype = 'AWS::EC2::Instance' AND regexp_like(i.item.resourceid, '^i-[0-9a-f]{8,32}$')
+      AND i.item.awsaccountid = i.accountid AND i.item.awsregion = i.region
+      AND try(from_iso8601_timestamp(i.item.configurationitemcapturetime)) IS NOT NULL
+  ) WHERE repeat = 1
+)
+SELECT i.accountid, i.region, CAST('EC2Instance' AS varchar) AS resourcetype, i.item.resourceid AS resourceid,
+  try(from_iso8601_timestamp(i.item.configurationitemcapturetime) AT TIME ZONE 'UTC') AS capturetime, CAST('1.0' AS varchar) AS schemaversion,
+  element_at(t.tag, 'key') AS key, element_at(t.tag, 'value') AS value
+FROM config_instances i
+CROSS JOIN UNNEST(CAST(json_extract(i.item.configuration, '$.tags') AS array(map(varchar, varchar)))) AS t(tag)
+);
 
 CREATE OR REPLACE VIEW aws_instanceinformation_history AS
 SELECT accountid, region, resourcetype, resourceid, capturetime, schemaversion, agenttype, agentversion, computername, instanceid, ipaddress, platformname, platformtype, platformversion, instanceresourcetype, agentstatus, instancestatus, iamrole,
@@ -389,6 +525,26 @@ FROM (
 ) h
 WHERE row_in_state = 1;
 
+CREATE OR REPLACE VIEW custom_patchboardec2instance_history AS
+SELECT accountid, region, resourcetype, resourceid, capturetime, schemaversion, instanceid, state, launchtime, platform, instancetype, imageid, source, managedrulecompliance, patchrulecompliance,
+  valid_from, CAST(NULL AS timestamp(3) with time zone) AS valid_to, CAST(NULL AS timestamp(3) with time zone) AS last_seen
+FROM (
+  SELECT c.*, max(c.capturetime) OVER (PARTITION BY accountid, region, resourcetype, resourceid) AS valid_from,
+    row_number() OVER (PARTITION BY accountid, region, resourcetype, resourceid, schemaversion, instanceid, state, launchtime, platform, instancetype, imageid, source, managedrulecompliance, patchrulecompliance ORDER BY c.capturetime) AS row_in_state
+  FROM custom_patchboardec2instance c
+) h
+WHERE row_in_state = 1;
+
+CREATE OR REPLACE VIEW custom_patchboardec2tag_history AS
+SELECT accountid, region, resourcetype, resourceid, capturetime, schemaversion, key, value,
+  valid_from, CAST(NULL AS timestamp(3) with time zone) AS valid_to, CAST(NULL AS timestamp(3) with time zone) AS last_seen
+FROM (
+  SELECT c.*, max(c.capturetime) OVER (PARTITION BY accountid, region, resourcetype, resourceid) AS valid_from,
+    row_number() OVER (PARTITION BY accountid, region, resourcetype, resourceid, schemaversion, key, value ORDER BY c.capturetime) AS row_in_state
+  FROM custom_patchboardec2tag c
+) h
+WHERE row_in_state = 1;
+
 CREATE OR REPLACE VIEW history_observations AS
 SELECT CAST('AWS:InstanceInformation' AS varchar) AS type_name, accountid, region, resourcetype, resourceid,
   max(capturetime) AS first_observed_at, max(capturetime) AS last_observed_at, CAST(NULL AS timestamp(3) with time zone) AS gone_at
@@ -428,7 +584,15 @@ FROM aws_network GROUP BY accountid, region, resourcetype, resourceid
 UNION ALL
 SELECT CAST('Custom:PatchboardCatalogue' AS varchar) AS type_name, accountid, region, resourcetype, resourceid,
   max(capturetime) AS first_observed_at, max(capturetime) AS last_observed_at, CAST(NULL AS timestamp(3) with time zone) AS gone_at
-FROM custom_patchboardcatalogue GROUP BY accountid, region, resourcetype, resourceid;
+FROM custom_patchboardcatalogue GROUP BY accountid, region, resourcetype, resourceid
+UNION ALL
+SELECT CAST('Custom:PatchboardEc2Instance' AS varchar) AS type_name, accountid, region, resourcetype, resourceid,
+  max(capturetime) AS first_observed_at, max(capturetime) AS last_observed_at, CAST(NULL AS timestamp(3) with time zone) AS gone_at
+FROM custom_patchboardec2instance GROUP BY accountid, region, resourcetype, resourceid
+UNION ALL
+SELECT CAST('Custom:PatchboardEc2Tag' AS varchar) AS type_name, accountid, region, resourcetype, resourceid,
+  max(capturetime) AS first_observed_at, max(capturetime) AS last_observed_at, CAST(NULL AS timestamp(3) with time zone) AS gone_at
+FROM custom_patchboardec2tag GROUP BY accountid, region, resourcetype, resourceid;
 
 CREATE OR REPLACE VIEW history_scans AS
 SELECT accountid, region, resourcetype, resourceid, operationendtime AS scan_time

@@ -240,6 +240,41 @@ OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
 LOCATION 's3://patch-sync-bucket/org/custom_patchboardcatalogue/'
 TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD', 'patchboard.inventory_type'='Custom:PatchboardCatalogue');
 
+CREATE EXTERNAL TABLE IF NOT EXISTS `custom_patchboardec2instance_parquet` (
+  `resourcetype` string,
+  `resourceid` string,
+  `capturetime` timestamp,
+  `schemaversion` string,
+  `instanceid` string,
+  `state` string,
+  `launchtime` timestamp,
+  `platform` string,
+  `instancetype` string,
+  `imageid` string,
+  `source` string,
+  `managedrulecompliance` string,
+  `patchrulecompliance` string
+)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/custom_patchboardec2instance/'
+TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD', 'patchboard.inventory_type'='Custom:PatchboardEc2Instance');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `custom_patchboardec2tag_parquet` (
+  `resourcetype` string,
+  `resourceid` string,
+  `capturetime` timestamp,
+  `schemaversion` string,
+  `key` string,
+  `value` string
+)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/custom_patchboardec2tag/'
+TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD', 'patchboard.inventory_type'='Custom:PatchboardEc2Tag');
+
 CREATE EXTERNAL TABLE IF NOT EXISTS `aws_instanceinformation_history_parquet` (
   `resourcetype` string,
   `resourceid` string,
@@ -510,6 +545,47 @@ ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
 STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
 LOCATION 's3://patch-sync-bucket/org/custom_patchboardcatalogue_history/'
+TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `custom_patchboardec2instance_history_parquet` (
+  `resourcetype` string,
+  `resourceid` string,
+  `capturetime` timestamp,
+  `schemaversion` string,
+  `instanceid` string,
+  `state` string,
+  `launchtime` timestamp,
+  `platform` string,
+  `instancetype` string,
+  `imageid` string,
+  `source` string,
+  `managedrulecompliance` string,
+  `patchrulecompliance` string,
+  `valid_from` timestamp,
+  `valid_to` timestamp,
+  `last_seen` timestamp
+)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/custom_patchboardec2instance_history/'
+TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `custom_patchboardec2tag_history_parquet` (
+  `resourcetype` string,
+  `resourceid` string,
+  `capturetime` timestamp,
+  `schemaversion` string,
+  `key` string,
+  `value` string,
+  `valid_from` timestamp,
+  `valid_to` timestamp,
+  `last_seen` timestamp
+)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/custom_patchboardec2tag_history/'
 TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD');
 
 CREATE EXTERNAL TABLE IF NOT EXISTS `history_observations_parquet` (

@@ -220,6 +220,37 @@ SELECT r.path_accountid AS accountid,
 FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM custom_patchboardcatalogue_parquet t) r
 WHERE r.path_accountid IS NOT NULL;
 
+CREATE OR REPLACE VIEW custom_patchboardec2instance AS
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.resourcetype,
+  r.resourceid,
+  with_timezone(r.capturetime, 'UTC') AS capturetime,
+  r.schemaversion,
+  r.instanceid,
+  r.state,
+  with_timezone(r.launchtime, 'UTC') AS launchtime,
+  r.platform,
+  r.instancetype,
+  r.imageid,
+  r.source,
+  r.managedrulecompliance,
+  r.patchrulecompliance
+FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM custom_patchboardec2instance_parquet t) r
+WHERE r.path_accountid IS NOT NULL;
+
+CREATE OR REPLACE VIEW custom_patchboardec2tag AS
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.resourcetype,
+  r.resourceid,
+  with_timezone(r.capturetime, 'UTC') AS capturetime,
+  r.schemaversion,
+  r.key,
+  r.value
+FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM custom_patchboardec2tag_parquet t) r
+WHERE r.path_accountid IS NOT NULL;
+
 CREATE OR REPLACE VIEW aws_instanceinformation_history AS
 SELECT r.path_accountid AS accountid,
   r.path_region AS region,
@@ -470,6 +501,43 @@ SELECT r.path_accountid AS accountid,
   with_timezone(r.valid_to, 'UTC') AS valid_to,
   with_timezone(r.last_seen, 'UTC') AS last_seen
 FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM custom_patchboardcatalogue_history_parquet t) r
+WHERE r.path_accountid IS NOT NULL;
+
+CREATE OR REPLACE VIEW custom_patchboardec2instance_history AS
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.resourcetype,
+  r.resourceid,
+  with_timezone(r.capturetime, 'UTC') AS capturetime,
+  r.schemaversion,
+  r.instanceid,
+  r.state,
+  with_timezone(r.launchtime, 'UTC') AS launchtime,
+  r.platform,
+  r.instancetype,
+  r.imageid,
+  r.source,
+  r.managedrulecompliance,
+  r.patchrulecompliance,
+  with_timezone(r.valid_from, 'UTC') AS valid_from,
+  with_timezone(r.valid_to, 'UTC') AS valid_to,
+  with_timezone(r.last_seen, 'UTC') AS last_seen
+FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM custom_patchboardec2instance_history_parquet t) r
+WHERE r.path_accountid IS NOT NULL;
+
+CREATE OR REPLACE VIEW custom_patchboardec2tag_history AS
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.resourcetype,
+  r.resourceid,
+  with_timezone(r.capturetime, 'UTC') AS capturetime,
+  r.schemaversion,
+  r.key,
+  r.value,
+  with_timezone(r.valid_from, 'UTC') AS valid_from,
+  with_timezone(r.valid_to, 'UTC') AS valid_to,
+  with_timezone(r.last_seen, 'UTC') AS last_seen
+FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM custom_patchboardec2tag_history_parquet t) r
 WHERE r.path_accountid IS NOT NULL;
 
 CREATE OR REPLACE VIEW history_observations AS
