@@ -5,9 +5,10 @@
  * views' SQL runs with the few Trino functions DuckDB spells differently translated. Every catalogue report
  * must then give the same rows on these views as on the ingested database.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   compileReport,
   DEFAULT_POLICY,
@@ -16,7 +17,7 @@ import {
   INVENTORY_TYPES,
   parseBucketKey,
 } from '@patchboard/core';
-import { athenaSchema, LOCAL_ONLY_REPORTS } from '@patchboard/engine-athena';
+import { athenaSchema, CONFIG_SNAPSHOT_TABLE, LOCAL_ONLY_REPORTS } from '@patchboard/engine-athena';
 import {
   compactToParquet,
   DuckDbQueryEngine,
@@ -24,13 +25,14 @@ import {
   openDatabase,
   type OpenedDatabase,
 } from '@patchboard/engine-duckdb';
-import { generateFleet } from '@patchboard/generator';
+import { generateFleet, readTruth, type TruthNode } from '@patchboard/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportCases } from '../../engine-athena/test/report-variants.js';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
 
 const AT = '2026-10-31T12:00:00Z';
 const BUCKET = 's3://emulated-sync-bucket/ssm';
+const CONFIG_ROOT = 's3://emulated-sync-bucket/';
 let dir: string;
 let ingested: DuckDbQueryEngine;
 let emulated: DuckDbQueryEngine;
@@ -43,7 +45,41 @@ function asDuckDb(viewSql: string): string {
     .replaceAll("'$1T'", "'\\1T'")
     .replaceAll("'[\\s_-]', '')", "'[\\s_-]', '', 'g')")
     .replaceAll('timestamp(3) with time zone', 'TIMESTAMPTZ')
-    .replaceAll(" AT TIME ZONE 'UTC'", '');
+    .replaceAll(" AT TIME ZONE 'UTC'", '')
+    .replaceAll('array(map(varchar, varchar))', 'STRUCT(key VARCHAR, value VARCHAR)[]')
+    .replaceAll("element_at(t.tag, 'key')", 't.tag.key')
+    .replaceAll("element_at(t.tag, 'value')", 't.tag.value');
+}
+
+/** What the OpenX SerDe hands Athena for a Config snapshot: one row, items as structs, nested objects as text. */
+const CONFIG_ITEM_TYPE = `STRUCT(configurationitemcapturetime VARCHAR, awsaccountid VARCHAR, awsregion VARCHAR,
+  resourcetype VARCHAR, resourceid VARCHAR, configuration VARCHAR)[]`;
+async function loadConfigSnapshots(db: OpenedDatabase, bucketRoot: string): Promise<void> {
+  const c = db.connection;
+  await c.run(`CREATE TABLE ${CONFIG_SNAPSHOT_TABLE} (fileversion VARCHAR, configsnapshotid VARCHAR,
+    configurationitems ${CONFIG_ITEM_TYPE}, "$path" VARCHAR)`);
+  for await (const object of new LocalFolderSource(bucketRoot).list()) {
+    if (!object.key.includes('/ConfigSnapshot/')) continue;
+    const document = JSON.parse(
+      gunzipSync(await readFile(join(bucketRoot, ...object.key.split('/')))).toString(),
+    ) as {
+      fileVersion: string;
+      configSnapshotId: string;
+      configurationItems: Record<string, unknown>[];
+    };
+    const items = document.configurationItems.map((item) => ({
+      configurationitemcapturetime: item.configurationItemCaptureTime,
+      awsaccountid: item.awsAccountId,
+      awsregion: item.awsRegion,
+      resourcetype: item.resourceType,
+      resourceid: item.resourceId,
+      configuration: item.configuration === undefined ? null : JSON.stringify(item.configuration),
+    }));
+    await c.run(
+      `INSERT INTO ${CONFIG_SNAPSHOT_TABLE} SELECT ?, ?, CAST(CAST(? AS JSON) AS ${CONFIG_ITEM_TYPE}), ?`,
+      [document.fileVersion, document.configSnapshotId, JSON.stringify(items), `${CONFIG_ROOT}${object.key}`],
+    );
+  }
 }
 
 /** What the OpenX JSON SerDe hands Athena for one object: a row of text per line, NULL for absent keys. */
@@ -116,15 +152,18 @@ async function loadParquetAsAthena(db: OpenedDatabase, root: string): Promise<vo
   }
 }
 
-async function loadAsAthena(db: OpenedDatabase, bucket: string): Promise<void> {
-  const schema = athenaSchema({ location: BUCKET });
+async function loadAsAthena(db: OpenedDatabase, bucket: string, bucketRoot: string): Promise<void> {
+  const schema = athenaSchema({ location: BUCKET, configLocation: `${CONFIG_ROOT}AWSLogs/` });
   const c = db.connection;
   // The ingest's tables give way to the views of the same names.
   await makeRoomForViews(db);
   const objects = [];
   for await (const object of new LocalFolderSource(bucket).list()) objects.push(object);
+  await c.run(`CREATE OR REPLACE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)`);
+  await loadConfigSnapshots(db, bucketRoot);
   for (const table of schema.tables) {
     const typeName = table.tableProperties['patchboard.inventory_type'];
+    if (typeName === undefined) continue;
     await c.run(
       `CREATE TABLE ${table.name} (${table.columns.map((col) => `${col.name} VARCHAR`).join(', ')}, "$path" VARCHAR)`,
     );
@@ -151,15 +190,78 @@ async function loadAsAthena(db: OpenedDatabase, bucket: string): Promise<void> {
   for (const view of schema.views) await c.run(`CREATE VIEW ${view.name} AS ${asDuckDb(view.query)}`);
 }
 
+/**
+ * AWS Config snapshots beside the sync data (a delivery channel writing into the same bucket): for one account
+ * and Region, an older snapshot and the newest, listing two managed nodes, an instance without an agent, a
+ * stopped one, and items Config would never write. The ingest and the views must read the same instances.
+ */
+async function writeConfigSnapshots(bucket: string, truth: readonly TruthNode[]): Promise<void> {
+  const managed = truth.filter((n) => n.nodeId.startsWith('i-')).slice(0, 2);
+  const { accountId, region } = managed[0]!;
+  const item = (id: string, state: string, tags: Record<string, string>, account = accountId) => ({
+    configurationItemCaptureTime: '2026-10-30T08:00:00.000Z',
+    awsAccountId: account,
+    awsRegion: region,
+    resourceType: 'AWS::EC2::Instance',
+    resourceId: id,
+    configurationItemStatus: 'OK',
+    tags,
+    configuration: {
+      instanceId: id,
+      instanceType: 'm5.large',
+      imageId: 'ami-0123456789abcdef0',
+      launchTime: '2026-09-01T10:00:00.000Z',
+      platformDetails: 'Linux/UNIX',
+      state: { code: state === 'running' ? 16 : 80, name: state },
+      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    },
+  });
+  const verdict = (id: string, compliance: string) => ({
+    resourceType: 'AWS::Config::ResourceCompliance',
+    resourceId: `AWS::EC2::Instance/${id}`,
+    configurationItemCaptureTime: '2026-10-30T08:00:00.000Z',
+    awsAccountId: accountId,
+    awsRegion: region,
+    configuration: {
+      targetResourceId: id,
+      targetResourceType: 'AWS::EC2::Instance',
+      configRuleList: [
+        { configRuleName: 'ec2-instance-managed-by-systems-manager', complianceType: compliance },
+      ],
+    },
+  });
+  const write = async (stamp: string, items: unknown[]) => {
+    const folder = join(bucket, 'AWSLogs', accountId, 'Config', region, '2026', '10', '31', 'ConfigSnapshot');
+    await mkdir(folder, { recursive: true });
+    const name = `${accountId}_Config_${region}_ConfigSnapshot_${stamp}_6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f.json.gz`;
+    const document = { fileVersion: '1.0', configSnapshotId: stamp, configurationItems: items };
+    await writeFile(join(folder, name), gzipSync(JSON.stringify(document)));
+  };
+  await write('20261030T030000Z', [item('i-0f0f0f0f0f0f0f0f0', 'running', {})]);
+  await write('20261031T030000Z', [
+    ...managed.map((n) => item(n.nodeId, 'running', { Team: 'from-ec2' })),
+    item('i-0aaaabbbbccccdddd', 'running', { Name: '=cmd|calc', Team: 'payments', Environment: 'prod' }),
+    item('i-0eeeeffff00001111', 'stopped', { Team: 'payments' }),
+    verdict(managed[0]!.nodeId, 'COMPLIANT'),
+    verdict('i-0aaaabbbbccccdddd', 'NON_COMPLIANT'),
+    item('i-0aaaabbbbccccdddd', 'stopped', {}),
+    item('not-an-instance', 'running', {}),
+    item('i-0999999999999999a', 'running', {}, '999999999999'),
+  ]);
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'patchboard-athena-views-'));
   await generateFleet({ outDir: dir, nodes: 400, accounts: 3, regions: 2, seed: 41, at: AT, prefix: 'ssm' });
   const bucket = join(dir, 'bucket');
+  await writeConfigSnapshots(bucket, (await readTruth(dir)).nodes);
   const reference = await openDatabase(join(dir, 'ingested.duckdb'));
-  expect((await ingest(reference.connection, new LocalFolderSource(bucket))).errors).toBe(0);
+  // Three items of the newest Config snapshot are not what Config writes (a repeat, a bad id, another
+  // account); they are reported and skipped.
+  expect((await ingest(reference.connection, new LocalFolderSource(bucket))).errors).toBe(3);
   ingested = new DuckDbQueryEngine(reference);
   const athenaLike = await openDatabase(join(dir, 'athena-like.duckdb'));
-  await loadAsAthena(athenaLike, join(bucket, 'ssm'));
+  await loadAsAthena(athenaLike, join(bucket, 'ssm'), bucket);
   emulated = new DuckDbQueryEngine(athenaLike);
   await compactToParquet(reference.connection, join(dir, 'parquet'));
   const parquetLike = await openDatabase(join(dir, 'athena-parquet.duckdb'));
@@ -207,6 +309,22 @@ describe('the Athena views over the bucket equal the ingested tables', () => {
     expect(actual.rows).toEqual(expected.rows);
   });
 
+  it('AWS Config snapshots give the same instance list: one UNMANAGED, one stopped INACTIVE', async () => {
+    const query = compileReport('node-compliance', {}, context).query;
+    const rows = (await emulated.run(query)).rows.filter((r) =>
+      ['i-0aaaabbbbccccdddd', 'i-0eeeeffff00001111', 'i-0f0f0f0f0f0f0f0f0'].includes(r.node_id as string),
+    );
+    expect(rows.map((r) => [r.node_id, r.status, r.team, r.name])).toEqual([
+      ['i-0aaaabbbbccccdddd', 'UNMANAGED', 'payments', '=cmd|calc'],
+      ['i-0eeeeffff00001111', 'INACTIVE', 'payments', null],
+    ]);
+    const summary = (await emulated.run(compileReport('fleet-summary', {}, context).query)).rows[0]!;
+    expect(summary.unmanaged).toBe(1);
+    expect(summary.coverage_pct).toBe(
+      Math.round((1000 * ((summary.active as number) - 1)) / (summary.active as number)) / 10,
+    );
+  });
+
   it('the history views hold one observation per object that has rows', async () => {
     // An empty object has no rows for Athena to see; the DuckDB ingest observes it all the same.
     const withRows = `SELECT count(*) AS n FROM history_observations o WHERE type_name = 'AWS:ComplianceItem'
@@ -252,7 +370,7 @@ describe('the Athena views over compacted Parquet equal the ingested tables', ()
 // The bucket key parser and the views' path pattern agree on what is a node's object.
 it('the views accept exactly the keys parseBucketKey accepts', () => {
   const pattern =
-    /\/(?:AWS|Custom):[^/]+\/accountid=(\d{12})\/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})\/resourcetype=([A-Za-z]+)\/([A-Za-z0-9_.-]+)\.json$/;
+    /\/(?:AWS|Custom):[^/]+\/accountid=(\d{12})\/region=([a-z]{2}(?:-[a-z]+)+-\d{1,2})\/resourcetype=([A-Za-z][A-Za-z0-9]*)\/([A-Za-z0-9_.-]+)\.json$/;
   const keys = [
     'AWS:Tag/accountid=111111111111/region=us-east-1/resourcetype=ManagedInstanceInventory/i-0a1.json',
     'AWS:InstanceInformation/accountid=111111111111/test.json',

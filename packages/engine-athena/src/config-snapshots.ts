@@ -35,14 +35,24 @@ export function configSnapshotTable(location: string): AthenaTable {
   };
 }
 
-/** `"$path"` of a snapshot object: groups 1 account, 2 Region, 3 delivery time (core's parseConfigSnapshotKey). */
+/**
+ * `"$path"` of a snapshot object (core's parseConfigSnapshotKey): groups 1 account and 2 Region of the folder,
+ * 3 and 4 as the file names them (they must agree; no back-references, which not every regex engine has),
+ * 5 the delivery time.
+ */
 const SNAPSHOT_PATH =
-  '/AWSLogs/(\\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\\d{1,2})/\\d{4}/\\d{1,2}/\\d{1,2}/ConfigSnapshot/\\1_Config_\\2_ConfigSnapshot_(\\d{8}T\\d{6}Z)_[A-Za-z0-9-]+\\.json(?:\\.gz)?$';
+  '/AWSLogs/(\\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\\d{1,2})/\\d{4}/\\d{1,2}/\\d{1,2}/ConfigSnapshot/(\\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\\d{8}T\\d{6}Z)_[A-Za-z0-9-]+\\.json(?:\\.gz)?$';
 const INSTANCE_ID = '^i-[0-9a-f]{8,32}$';
 
 /** A string from the item's `configuration` text, in Config's key spelling or lower-cased. */
 const field = (path: string) =>
   `coalesce(json_extract_scalar(i.item.configuration, '${path}'), json_extract_scalar(i.item.configuration, '${path.toLowerCase()}'))`;
+
+/** The verdict of the rule whose name contains `rule`, from the rule object inside the compliance item's text. */
+function ruleVerdict(rule: string): string {
+  const object = `regexp_extract(i.item.configuration, '(?i)\\{[^{}]*${rule}[^{}]*\\}', 0)`;
+  return `upper(max(coalesce(json_extract_scalar(${object}, '$.complianceType'), json_extract_scalar(${object}, '$.compliancetype'))))`;
+}
 
 /**
  * The EC2 instance items of the newest snapshot per account and Region, the first of any repeated id: the
@@ -52,8 +62,9 @@ function configCte(): string {
   const extract = (group: number) => `regexp_extract(s."$path", '${SNAPSHOT_PATH}', ${group})`;
   return `config_snapshots AS (
   SELECT s.configurationitems AS items, s."$path" AS path, ${extract(1)} AS accountid, ${extract(2)} AS region,
-    ${extract(3)} AS delivered_at
+    ${extract(5)} AS delivered_at
   FROM ${CONFIG_SNAPSHOT_TABLE} s
+  WHERE ${extract(3)} = ${extract(1)} AND ${extract(4)} = ${extract(2)}
 ),
 config_newest AS (
   SELECT * FROM (
@@ -68,8 +79,8 @@ config_items AS (
 config_verdicts AS (
   SELECT i.accountid, i.region,
     ${field('$.targetResourceId')} AS instance_id,
-    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\\}'), '$.complianceType'))) AS managed,
-    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\\}'), '$.complianceType'))) AS patch
+    ${ruleVerdict('ec2-instance-managed-by-systems-manager')} AS managed,
+    ${ruleVerdict('ec2-managedinstance-patch-compliance-status-check')} AS patch
   FROM config_items i
   WHERE i.item.resourcetype = 'AWS::Config::ResourceCompliance'
   GROUP BY 1, 2, 3

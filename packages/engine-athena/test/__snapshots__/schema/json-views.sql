@@ -318,9 +318,10 @@ WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.pa
 UNION ALL
 SELECT * FROM (
 WITH config_snapshots AS (
-  SELECT s.configurationitems AS items, s."$path" AS path, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AS accountid, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2) AS region,
-    regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 3) AS delivered_at
+  SELECT s.configurationitems AS items, s."$path" AS path, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AS accountid, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2) AS region,
+    regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 5) AS delivered_at
   FROM aws_config_snapshot_json s
+  WHERE regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 3) = regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AND regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 4) = regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2)
 ),
 config_newest AS (
   SELECT * FROM (
@@ -385,9 +386,10 @@ WHERE r.path_node IS NOT NULL AND r.path_node <> 'test' AND NOT starts_with(r.pa
 UNION ALL
 SELECT * FROM (
 WITH config_snapshots AS (
-  SELECT s.configurationitems AS items, s."$path" AS path, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AS accountid, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2) AS region,
-    regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/\1_Config_\2_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 3) AS delivered_at
+  SELECT s.configurationitems AS items, s."$path" AS path, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AS accountid, regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2) AS region,
+    regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 5) AS delivered_at
   FROM aws_config_snapshot_json s
+  WHERE regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 3) = regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 1) AND regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 4) = regexp_extract(s."$path", '/AWSLogs/(\d{12})/Config/([a-z]{2}(?:-[a-z]+)+-\d{1,2})/\d{4}/\d{1,2}/\d{1,2}/ConfigSnapshot/(\d{12})_Config_([a-z0-9-]+)_ConfigSnapshot_(\d{8}T\d{6}Z)_[A-Za-z0-9-]+\.json(?:\.gz)?$', 2)
 ),
 config_newest AS (
   SELECT * FROM (
