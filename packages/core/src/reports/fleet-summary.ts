@@ -20,7 +20,7 @@ export const fleetSummary = defineReport({
   id: 'fleet-summary',
   title: 'Fleet summary',
   description:
-    'Managed nodes by status and compliance % (compliant / active nodes); optionally grouped by account, region, platform, team, environment, baseline or patch group.',
+    'Nodes by status, compliance % (compliant / active nodes, instances without an SSM Agent included) and coverage % (active nodes an agent reports for / active nodes); optionally grouped by account, region, platform, team, environment, baseline or patch group.',
   params: z
     .object({ 'group-by': z.enum(FLEET_GROUPS).default('none'), team: z.string().optional() })
     .strict(),
