@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBucketKey } from './bucket-key.js';
+import { configSnapshotInstances, parseConfigSnapshotKey } from './config-snapshot.js';
 import { inventoryType, tableColumns } from './inventory-types.js';
 import { parseInventoryObject } from './records.js';
 
@@ -148,6 +149,70 @@ describe('parseInventoryObject', () => {
           expect(error.excerpt.length).toBeLessThanOrEqual(161);
         }
         for (const row of parsed.rows) expect(row[columns.indexOf('resourceid')]).toBe(NODE);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('AWS Config snapshots', () => {
+  const snapshotKey = parseConfigSnapshotKey(
+    'AWSLogs/022222222222/Config/us-east-1/2026/11/22/ConfigSnapshot/022222222222_Config_us-east-1_ConfigSnapshot_20261122T031500Z_abc-123.json.gz',
+  )!;
+  const instance = fc.record({
+    resourceType: fc.constantFrom('AWS::EC2::Instance', 'AWS::Config::ResourceCompliance', 'AWS::S3::Bucket'),
+    resourceId: fc.oneof(
+      chars('0123456789abcdef', 8, 17).map((h) => `i-${h}`),
+      fc.string(),
+    ),
+    awsAccountId: fc.constantFrom('022222222222', '999999999999', 12, null),
+    awsRegion: fc.constantFrom('us-east-1', 'eu-west-1'),
+    configurationItemCaptureTime: fc.constantFrom('2026-11-20T08:00:00.000Z', 'yesterday', ''),
+    tags: fc.oneof(fc.dictionary(fc.string(), fc.string()), fc.constant(null), fc.string()),
+    configuration: fc.anything(),
+  });
+
+  it('key parser: never throws, and what it accepts has a 12-digit account and a delivery time', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const parsed = parseConfigSnapshotKey(text);
+        if (parsed) {
+          expect(parsed.accountId).toMatch(/^\d{12}$/);
+          expect(parsed.deliveredAt).toMatch(/^\d{8}T\d{6}Z$/);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('never drops an EC2 item silently: each is kept (a unique instance id) or reported', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(instance, fc.anything()), { maxLength: 30 }), (items) => {
+        const { instances, errors } = configSnapshotInstances(
+          JSON.stringify({ configurationItems: items }),
+          snapshotKey,
+        );
+        const ids = instances.map((i) => i.instanceId);
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const id of ids) expect(id).toMatch(/^i-[0-9a-f]{8,32}$/);
+        const wellFormed = items.filter(
+          (item) =>
+            typeof item === 'object' &&
+            item !== null &&
+            (item as { resourceType?: unknown }).resourceType === 'AWS::EC2::Instance',
+        );
+        // Every EC2 item is either kept or reported, never silently dropped.
+        expect(instances.length + errors.length).toBeGreaterThanOrEqual(wellFormed.length);
+      }),
+      RUNS,
+    );
+  });
+
+  it('never throws on any text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (text) => {
+        const { errors, isSnapshot } = configSnapshotInstances(text, snapshotKey);
+        if (!isSnapshot) expect(errors).toHaveLength(1);
       }),
       RUNS,
     );
