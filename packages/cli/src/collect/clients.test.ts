@@ -43,6 +43,12 @@ describe('createCollectClients', () => {
     expect(clients.ssm('eu-west-1')).toBe(ssm);
     expect(await clients.ssm('us-east-1').config.region()).toBe('us-east-1');
     expect(await ssm.config.retryStrategy()).toHaveProperty('mode', 'adaptive');
+    const ec2 = clients.ec2('eu-west-1');
+    expect(clients.ec2('eu-west-1')).toBe(ec2);
+    expect(await ec2.config.region()).toBe('eu-west-1');
+    expect(await clients.ec2('us-east-1').config.region()).toBe('us-east-1');
+    expect(await ec2.config.retryStrategy()).toHaveProperty('mode', 'adaptive');
+    expect(await ec2.config.maxAttempts()).toBe(4);
     const answer = await ssm.send(new DescribePatchBaselinesCommand({}));
     expect(answer.BaselineIdentities).toEqual([{ BaselineId: 'pb-0123456789abcdef0' }]);
     // Two throttled answers, then the one that succeeded, all to the Region's endpoint.
