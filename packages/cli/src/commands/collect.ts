@@ -28,7 +28,7 @@ export function registerCollect(program: Command): void {
   program
     .command('collect')
     .description(
-      'Write a copy of what Resource Data Sync would write, read from the SSM APIs of one account (for accounts without a sync); then ingest the folder',
+      'Write a copy of what Resource Data Sync would write, read from the SSM (and EC2) APIs of one account (for accounts without a sync); then ingest the folder',
     )
     // `--out <dir>` is the global option: here it names the folder to write.
     .addHelpText(
@@ -44,7 +44,7 @@ export function registerCollect(program: Command): void {
       'Regions to collect, comma-separated (default: the profile or AWS_REGION Region)',
     )
     .option('--concurrency <n>', 'nodes fetched at once', wholeNumber, 4)
-    .option('--max-rps <n>', 'SSM requests per second, at most', wholeNumber, 10)
+    .option('--max-rps <n>', 'SSM and EC2 requests per second, at most', wholeNumber, 10)
     .option('--no-catalogue', 'skip the patch catalogue (release dates and CVEs per patch)')
     .option(
       '--no-instances',
