@@ -217,7 +217,7 @@ interface InstanceRun {
  * Every EC2 instance of a Region, in any state (no filter), a page of up to 1000 at a time: each instance's
  * record and tags written as its page arrives, then the ids kept in the state, so a Region listed whole is not
  * listed again after an interruption. One interrupted while listing is listed again from the start, rewriting
- * the same files: DescribeInstances' tokens do not outlive a run, and its pages are cheap.
+ * the same files: no page token is kept across runs, as a Region takes one call per 1000 instances.
  */
 async function collectInstances(run: InstanceRun): Promise<readonly string[]> {
   const regionState = run.store.region(run.location.region);
