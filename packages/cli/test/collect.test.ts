@@ -1,6 +1,6 @@
 /**
- * `collect` against mocked SSM and STS (aws-sdk-client-mock): the fleet in test/support/mock-ssm-fleet.ts, collected,
- * ingested and reported on. Every expected figure is worked out from that fleet data, not by
+ * `collect` against mocked SSM, EC2 and STS (aws-sdk-client-mock): the fleet in test/support/mock-ssm-fleet.ts,
+ * collected, ingested and reported on. Every expected figure is worked out from that fleet data, not by
  * Patchboard; every request shape the collector promises (Region per client, at most 50 ids per patch-state
  * call, pagination tokens followed) is asserted on the calls the mocks saw.
  */
@@ -10,15 +10,20 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { compileReport, DEFAULT_POLICY, isPatchboardError, type QueryEngine } from '@patchboard/core';
 import { DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { temporaryFolder } from '../src/collect/bucket-writer.js';
 import { collectFleet } from '../src/collect/collector.js';
 import { parseRegions } from '../src/commands/collect.js';
+import { EXIT_FAILURE, EXIT_OK, main } from '../src/main.js';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
 import {
   ACCOUNT,
   allNodes,
   awsError,
+  EC2_ONLY,
+  EC2_PAGE,
+  ec2Instances,
+  ec2Mock,
   FLEET,
   installMocks,
   LINUX_BASELINE,
@@ -33,6 +38,9 @@ import {
 } from './support/mock-ssm-fleet.js';
 
 const NOW = '2026-10-31T00:00:00Z';
+/** policy.inactiveInstanceStates' default: EC2 states that make an instance INACTIVE. */
+const INACTIVE_STATES = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);
+const ec2OnlyIn = (region?: string) => (region ? EC2_ONLY[region]! : Object.values(EC2_ONLY).flat());
 
 const dirs: string[] = [];
 const tempDir = async () => {
@@ -40,14 +48,22 @@ const tempDir = async () => {
   dirs.push(dir);
   return dir;
 };
+/** The files of an uninterrupted collection of the whole mocked fleet: what a resumed one must end with. */
+const uninterruptedTree = async () => {
+  const whole = await tempDir();
+  await collectFleet(options(whole));
+  return tree(whole);
+};
 beforeEach(installMocks);
 afterEach(() => {
   ssmMock.reset();
   stsMock.reset();
+  ec2Mock.reset();
 });
 afterAll(async () => {
   ssmMock.restore();
   stsMock.restore();
+  ec2Mock.restore();
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
@@ -65,9 +81,21 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
   it('writes the sync layout with the request shapes promised', async () => {
     outDir = await tempDir();
     const progress: [number, number][] = [];
+    const instanceProgress: [number, number][] = [];
     const summary = await collectFleet(
-      options(outDir, { onProgress: (done, total) => progress.push([done, total]) }),
+      options(outDir, {
+        onProgress: (done, total) => progress.push([done, total]),
+        onInstanceProgress: (written, listed) => instanceProgress.push([written, listed]),
+      }),
     );
+    // Instance progress: listed grows a page at a time, written by one per instance, ending at every instance.
+    const instanceCount = ec2Instances('us-east-1').length + ec2Instances('eu-west-1').length;
+    expect(instanceProgress.at(-1)).toEqual([instanceCount, instanceCount]);
+    expect(new Set(instanceProgress.map(([, listed]) => listed)).size).toBe(
+      Math.ceil(ec2Instances('us-east-1').length / EC2_PAGE) +
+        Math.ceil(ec2Instances('eu-west-1').length / EC2_PAGE),
+    );
+    expect(instanceProgress.every(([written, listed]) => written <= listed)).toBe(true);
     // Progress counts nodes: the total grows as each Region is listed, done by one per node, ending at all.
     const nodeCount = allNodes().length;
     expect(progress.at(-1)).toEqual([nodeCount, nodeCount]);
@@ -80,6 +108,15 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
       ['us-east-1', 5, 5, 0],
       ['eu-west-1', 60, 60, 0],
     ]);
+    // Instances: the Region's EC2 nodes (not the hybrid one) and those SSM does not know.
+    expect(summary.regions.map((r) => [r.region, r.instances, r.instancesWithoutSsm])).toEqual(
+      ['us-east-1', 'eu-west-1'].map((region) => [
+        region,
+        FLEET[region]!.filter((n) => n.info.InstanceId!.startsWith('i-')).length + ec2OnlyIn(region).length,
+        ec2OnlyIn(region).length,
+      ]),
+    );
+    expect(summary.regions.map((r) => r.instances)).toEqual([7, 62]);
     // Patch items: one per patch the API answered for a scanned node.
     expect(summary.regions.map((r) => r.patchItems)).toEqual([
       FLEET['us-east-1']!.filter((n) => n.baselineId).reduce((sum, n) => sum + n.patches.length, 0),
@@ -103,6 +140,22 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     expect(stateCalls.map((r) => r.input.NextToken)).toEqual([undefined, 'token-20', 'token-40', undefined]);
     for (const call of stateCalls)
       expect((call.input.InstanceIds as string[]).length).toBeLessThanOrEqual(50);
+    // DescribeInstances: per Region, its own client, no filter (every state), the largest page asked for, each
+    // token followed once: us-east-1's 7 instances at 5 a page are 2 pages, eu-west-1's 62 are 13.
+    for (const [region, pages] of [
+      ['us-east-1', 2],
+      ['eu-west-1', 13],
+    ] as const) {
+      const calls = mock.requests.filter((r) => r.command === 'DescribeInstances' && r.region === region);
+      expect(calls.map((r) => r.input)).toEqual(
+        Array.from({ length: pages }, (_, i) =>
+          i === 0 ? { MaxResults: 1000 } : { MaxResults: 1000, NextToken: `token-${EC2_PAGE * i}` },
+        ),
+      );
+    }
+    // The instance list comes first, every Region's before any SSM call.
+    const firstSsm = mock.requests.findIndex((r) => r.command !== 'DescribeInstances');
+    expect(mock.requests.slice(firstSsm).some((r) => r.command === 'DescribeInstances')).toBe(false);
     // Node listing: 60 nodes at 3 a page is 20 pages, each token followed once.
     const listing = mock.requests.filter(
       (r) => r.command === 'DescribeInstanceInformation' && r.region === 'eu-west-1',
@@ -136,6 +189,7 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
       pageSizes.get(r.command)!.add(r.input.MaxResults);
     }
     expect(Object.fromEntries([...pageSizes].map(([command, sizes]) => [command, [...sizes]]))).toEqual({
+      DescribeInstances: [1000], // 5-1000
       DescribeInstanceInformation: [50], // 5-50
       DescribeInstancePatchStates: [50], // 10-100
       DescribePatchBaselines: [100], // 1-100
@@ -160,6 +214,8 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     const files = await tree(outDir);
     const key = (type: string, region: string, node: string) =>
       `${type}/accountid=${ACCOUNT}/region=${region}/resourcetype=ManagedInstanceInventory/${node}.json`;
+    const ec2Key = (type: string, region: string, id: string) =>
+      `${type}/accountid=${ACCOUNT}/region=${region}/resourcetype=EC2Instance/${id}.json`;
     const lines = (path: string) =>
       files[path]!.trimEnd()
         .split('\n')
@@ -217,10 +273,55 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
         schemaVersion: '1.0',
       })),
     );
-    // The never-scanned node has instance information only.
-    expect(Object.keys(files).filter((k) => k.includes('i-0aaaaaaaaaaaaaaa3'))).toEqual([
+    // The never-scanned node has instance information only, and as an untagged EC2 instance its EC2 record.
+    expect(
+      Object.keys(files)
+        .filter((k) => k.includes('i-0aaaaaaaaaaaaaaa3'))
+        .sort(),
+    ).toEqual([
       key('AWS:InstanceInformation', 'us-east-1', 'i-0aaaaaaaaaaaaaaa3'),
+      ec2Key('Custom:PatchboardEc2Instance', 'us-east-1', 'i-0aaaaaaaaaaaaaaa3'),
     ]);
+    // EC2 instances: one record each, tags one a line, in the sync's layout under resourcetype=EC2Instance.
+    const capture = { captureTime: '2026-10-30T23:30:00Z', schemaVersion: '1.0' };
+    expect(lines(ec2Key('Custom:PatchboardEc2Instance', 'us-east-1', 'i-0ddddddddddddddd2'))).toEqual([
+      {
+        InstanceId: 'i-0ddddddddddddddd2',
+        State: 'stopped',
+        LaunchTime: '2026-05-01T08:00:00Z',
+        Platform: 'Windows',
+        InstanceType: 't3.medium',
+        ImageId: 'ami-0123456789abcdef0',
+        Source: 'ec2',
+        resourceId: 'i-0ddddddddddddddd2',
+        ...capture,
+      },
+    ]);
+    expect(lines(ec2Key('Custom:PatchboardEc2Tag', 'us-east-1', 'i-0ddddddddddddddd2'))).toEqual([
+      { Key: 'Team', Value: 'data', resourceId: 'i-0ddddddddddddddd2', ...capture },
+      { Key: 'Environment', Value: 'dev', resourceId: 'i-0ddddddddddddddd2', ...capture },
+    ]);
+    // Every instance has its record; only tagged ones a tag file; the hybrid node is no EC2 instance.
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      for (const instance of ec2Instances(region)) {
+        expect(lines(ec2Key('Custom:PatchboardEc2Instance', region, instance.id))[0]).toMatchObject({
+          State: instance.state,
+          Platform: instance.platform,
+        });
+        const tags = files[ec2Key('Custom:PatchboardEc2Tag', region, instance.id)];
+        if (instance.tags.length === 0) expect(tags).toBeUndefined();
+        else
+          expect(
+            lines(ec2Key('Custom:PatchboardEc2Tag', region, instance.id)).map((t) => [t.Key, t.Value]),
+          ).toEqual(instance.tags);
+      }
+    }
+    expect(Object.keys(files).filter((k) => k.startsWith('Custom:PatchboardEc2Instance/'))).toHaveLength(
+      instanceCount,
+    );
+    expect(Object.keys(files).filter((k) => k.includes('Custom:PatchboardEc2') && k.includes('mi-'))).toEqual(
+      [],
+    );
     // The catalogue: the non-compliant patches the API knows (KB5000003 and the Linux bugfix it does not).
     expect(
       lines(
@@ -243,19 +344,28 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     const scanned = nodes.filter((n) => n.baselineId);
     const nonCompliant = scanned.filter((n) => n.patches.some((p) => NON_COMPLIANT.has(p.State!)));
     const compliant = scanned.length - nonCompliant.length;
+    // The instances SSM does not know: stopped and terminated ones INACTIVE, running ones UNMANAGED (active,
+    // not compliant). Every SSM node reported within the stale window, so none of those is UNMANAGED.
+    const inactive = ec2OnlyIn().filter((i) => INACTIVE_STATES.has(i.state)).length;
+    const unmanaged = ec2OnlyIn().length - inactive;
+    const active = nodes.length + unmanaged;
     expect(await report('fleet-summary')).toEqual([
       {
-        nodes: nodes.length,
-        active: nodes.length,
-        inactive: 0,
+        nodes: nodes.length + ec2OnlyIn().length,
+        active,
+        inactive,
         compliant,
         non_compliant: nonCompliant.length,
         stale: 0,
         not_scanned: nodes.length - scanned.length,
-        compliance_pct: Math.round((1000 * compliant) / nodes.length) / 10,
+        unmanaged,
+        compliance_pct: Math.round((1000 * compliant) / active) / 10,
+        coverage_pct: Math.round((1000 * (active - unmanaged)) / active) / 10,
       },
     ]);
-    expect(nonCompliant.length).toBe(2);
+    // The same in figures: 62 compliant of 68 active (65 SSM nodes, 3 running instances without an agent).
+    expect([nonCompliant.length, compliant, active, unmanaged, inactive]).toEqual([2, 62, 68, 3, 2]);
+    expect((await report('fleet-summary'))[0]).toMatchObject({ compliance_pct: 91.2, coverage_pct: 95.6 });
   });
 
   it('node-compliance has each node with its owner, counts and highest severity', async () => {
@@ -293,8 +403,28 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
           count('INSTALLED_PENDING_REBOOT'),
           highest,
         ];
-      }).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      })
+        // The instances SSM does not know, owned by their EC2 tags: UNMANAGED when running, else INACTIVE.
+        .concat(
+          EC2_ONLY['us-east-1']!.map((i) => [
+            i.id,
+            i.tags.find(([key]) => key === 'Team')?.[1] ?? '(untagged)',
+            i.tags.find(([key]) => key === 'Environment')?.[1] ?? '(untagged)',
+            INACTIVE_STATES.has(i.state) ? 'INACTIVE' : 'UNMANAGED',
+            0,
+            0,
+            0,
+            null,
+          ]),
+        )
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
+    expect(
+      rows.filter((r) => r.status === 'UNMANAGED').map((r) => [r.node_id, r.team, r.environment]),
+    ).toEqual([
+      ['i-0ddddddddddddddd1', 'payments', 'prod'],
+      ['i-0ddddddddddddddd3', '(untagged)', '(untagged)'],
+    ]);
   });
 
   it('missing-patches lists every non-compliant patch with its node count and CVEs', async () => {
@@ -402,10 +532,7 @@ describe('collect under pressure', () => {
   });
 
   it('an interrupted collection continues where it stopped and ends with the same files', async () => {
-    const whole = await tempDir();
-    await collectFleet(options(whole));
-    const expected = await tree(whole);
-
+    const expected = await uninterruptedTree();
     installMocks();
     const resumed = await tempDir();
     // The run dies on the 40th node of eu-west-1 (a fault no retry helps), after us-east-1 and 39 nodes.
@@ -444,6 +571,8 @@ describe('collect under pressure', () => {
     );
     expect(mock.requests.filter((r) => r.region === 'us-east-1')).toEqual([]);
     expect(mock.requests.filter((r) => r.command === 'DescribeInstanceInformation')).toEqual([]);
+    // Both Regions' instance lists were finished before the run died: neither is listed again.
+    expect(mock.requests.filter((r) => r.command === 'DescribeInstances')).toEqual([]);
     const stateBatches = mock.requests.filter(
       (r) => r.command === 'DescribeInstancePatchStates' && r.input.NextToken === undefined,
     );
@@ -478,6 +607,151 @@ describe('collect under pressure', () => {
     const error = await collectFleet(options(await tempDir())).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
       /^No AWS credentials were found for sts:GetCallerIdentity in us-east-1 .*--profile/,
+    );
+  });
+});
+
+// ---- The EC2 instance list ---------------------------------------------------------------------------------
+
+/** `patchboard <args>` in this process (so the mocks answer), with what it wrote to standard error. */
+async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
+  const err: string[] = [];
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await main(['node', 'patchboard', ...args]);
+    return { code, stderr: err.join('') };
+  } finally {
+    stderr.mockRestore();
+  }
+}
+
+const ec2Files = (files: Record<string, string>) =>
+  Object.keys(files).filter((k) => k.startsWith('Custom:PatchboardEc2'));
+
+describe('the EC2 instance list', () => {
+  const refusal = () =>
+    awsError(
+      'UnauthorizedOperation',
+      'You are not authorized to perform this operation. User: arn:aws:iam::111122223333:role/x is not authorized to perform: ec2:DescribeInstances because no identity-based policy allows the ec2:DescribeInstances action',
+    );
+
+  it('a collection interrupted while listing instances lists again only the Region not finished', async () => {
+    const expected = await uninterruptedTree();
+    installMocks();
+    const resumed = await tempDir();
+    mock.failures.set('DescribeInstances', {
+      error: awsError('InternalServerError', 'boom'),
+      times: 1,
+      when: (input, region) => region === 'eu-west-1' && input.NextToken === `token-${2 * EC2_PAGE}`,
+    });
+    const first = await collectFleet(options(resumed)).catch((e: unknown) => e);
+    expect((first as Error).message).toMatch(
+      /^ec2:DescribeInstances in eu-west-1 failed: InternalServerError/,
+    );
+    // The instance list goes first: nothing of SSM was asked before it failed.
+    expect(mock.requests.filter((r) => r.command !== 'DescribeInstances')).toEqual([]);
+
+    mock.requests = [];
+    const second = await collectFleet(options(resumed));
+    const listing = mock.requests.filter((r) => r.command === 'DescribeInstances');
+    expect(listing.map((r) => [r.region, r.input.NextToken])).toEqual(
+      Array.from({ length: Math.ceil(ec2Instances('eu-west-1').length / EC2_PAGE) }, (_, i) => [
+        'eu-west-1',
+        i === 0 ? undefined : `token-${EC2_PAGE * i}`,
+      ]),
+    );
+    expect(second.regions.map((r) => [r.region, r.instances])).toEqual([
+      ['us-east-1', ec2Instances('us-east-1').length],
+      ['eu-west-1', ec2Instances('eu-west-1').length],
+    ]);
+    expect(await tree(resumed)).toEqual(expected);
+  });
+
+  it('a throttled DescribeInstances page is asked again from that page', async () => {
+    const outDir = await tempDir();
+    mock.failures.set('DescribeInstances', {
+      error: awsError('RequestLimitExceeded', 'Request limit exceeded.'),
+      times: 2,
+      when: (input) => input.NextToken === `token-${EC2_PAGE}`,
+    });
+    const summary = await collectFleet(options(outDir, { regions: ['us-east-1'] }));
+    expect(
+      mock.requests.filter((r) => r.command === 'DescribeInstances').map((r) => r.input.NextToken),
+    ).toEqual([undefined, 'token-5', 'token-5', 'token-5']);
+    expect(summary.regions[0]!.instances).toBe(ec2Instances('us-east-1').length);
+  });
+
+  it('refused, it stops with one line naming the Region, ec2:DescribeInstances and --no-instances', async () => {
+    const outDir = await tempDir();
+    mock.failures.set('DescribeInstances', {
+      error: refusal(),
+      times: 1,
+      when: (_, region) => region === 'eu-west-1',
+    });
+    const error = await collectFleet(options(outDir)).catch((e: unknown) => e);
+    expect(isPatchboardError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^Access denied: the credentials may not call ec2:DescribeInstances in eu-west-1 \(AWS said: You are not authorized .*\)\. Grant ec2:DescribeInstances to the role or user .*, or run collect again with --no-instances to go on without the EC2 instance list/,
+    );
+    // It stopped before any SSM call, not after the long part.
+    expect(mock.requests.filter((r) => r.command !== 'DescribeInstances')).toEqual([]);
+
+    // The command prints it as one line and fails.
+    installMocks();
+    mock.failures.set('DescribeInstances', { error: refusal(), times: 1 });
+    const run = await cli('--out', await tempDir(), 'collect', '--regions', 'us-east-1', '--max-rps', '1000');
+    expect(run.code).toBe(EXIT_FAILURE);
+    expect(run.stderr).toMatch(
+      /^patchboard: Access denied: the credentials may not call ec2:DescribeInstances in us-east-1 [^\n]*--no-instances[^\n]*\n$/,
+    );
+  });
+
+  it('--no-instances collects without asking EC2; without it the summary counts the instances', async () => {
+    const skipped = await tempDir();
+    // EC2 would refuse: the run must not ask it.
+    mock.failures.set('DescribeInstances', { error: refusal(), times: 100 });
+    const run = await cli(
+      '--out',
+      skipped,
+      'collect',
+      '--regions',
+      'us-east-1,eu-west-1',
+      '--no-instances',
+      '--max-rps',
+      '1000',
+    );
+    expect(run.code).toBe(EXIT_OK);
+    expect(mock.requests.filter((r) => r.command === 'DescribeInstances')).toEqual([]);
+    const files = await tree(skipped);
+    expect(ec2Files(files)).toEqual([]);
+    expect(Object.keys(files).filter((k) => k.startsWith('AWS:InstanceInformation/'))).toHaveLength(
+      allNodes().length,
+    );
+    expect(run.stderr).toContain(
+      `Collected account ${ACCOUNT} us-east-1: 5 nodes (5 fetched now, 0 already done)`,
+    );
+    expect(run.stderr).not.toContain('EC2 instances');
+
+    installMocks();
+    const listed = await tempDir();
+    const withInstances = await cli(
+      '--out',
+      listed,
+      'collect',
+      '--regions',
+      'us-east-1',
+      '--max-rps',
+      '1000',
+    );
+    expect(withInstances.code).toBe(EXIT_OK);
+    expect(withInstances.stderr).toContain(
+      `catalogue patches, ${ec2Instances('us-east-1').length} EC2 instances (${EC2_ONLY['us-east-1']!.length} not in SSM's node list)\n`,
+    );
+    expect(ec2Files(await tree(listed))).toHaveLength(
+      ec2Instances('us-east-1').length + ec2Instances('us-east-1').filter((i) => i.tags.length > 0).length,
     );
   });
 });

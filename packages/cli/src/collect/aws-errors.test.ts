@@ -14,6 +14,16 @@ describe('translateAwsError', () => {
       'Access denied: the credentials may not call ssm:DescribeInstancePatches in eu-west-1 (AWS said: not authorized). Grant ssm:DescribeInstancePatches to the role or user (README: "Collecting without a Resource Data Sync" lists every permission collect needs), then run collect again; it continues where it stopped.',
     );
   });
+  it('names the option that goes on without a call that can be skipped', () => {
+    const error = translateAwsError(
+      aws('UnauthorizedOperation', 'You are not authorized to perform this operation.'),
+      { action: 'ec2:DescribeInstances', region: 'eu-west-1' },
+    );
+    expect(error.message).toBe(
+      'Access denied: the credentials may not call ec2:DescribeInstances in eu-west-1 (AWS said: You are not authorized to perform this operation.). Grant ec2:DescribeInstances to the role or user (README: "Collecting without a Resource Data Sync" lists every permission collect needs), or run collect again with --no-instances to go on without the EC2 instance list (instances SSM does not manage are then not counted); either way it continues where it stopped.',
+    );
+    expect(error.message).not.toContain('\n');
+  });
   it('tells missing credentials from refused ones', () => {
     expect(translateAwsError(aws('CredentialsProviderError'), call).message).toMatch(
       /^No AWS credentials were found .*--profile/,

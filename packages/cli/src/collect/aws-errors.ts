@@ -46,6 +46,20 @@ export function isThrottling(error: unknown): boolean {
   );
 }
 
+/**
+ * Calls a collection can do without, with the option that skips them: a denied one names that way on too, for
+ * someone who cannot have the permission granted.
+ */
+const SKIPPABLE: ReadonlyMap<string, { option: string; without: string }> = new Map([
+  [
+    'ec2:DescribeInstances',
+    {
+      option: '--no-instances',
+      without: 'the EC2 instance list (instances SSM does not manage are then not counted)',
+    },
+  ],
+]);
+
 /** An API call as IAM names it: `ssm:DescribeInstancePatches`. */
 export interface ApiCall {
   readonly action: string;
@@ -73,9 +87,13 @@ export function translateAwsError(error: unknown, call: ApiCall): Error {
     );
   }
   if (ACCESS_DENIED.has(name)) {
+    const skip = SKIPPABLE.get(call.action);
+    const next = skip
+      ? `, or run collect again with ${skip.option} to go on without ${skip.without}; either way it continues where it stopped.`
+      : ', then run collect again; it continues where it stopped.';
     return new PatchboardError(
       'IO',
-      `Access denied: the credentials may not call ${call.action} in ${call.region}${said}. Grant ${call.action} to the role or user (README: "Collecting without a Resource Data Sync" lists every permission collect needs), then run collect again; it continues where it stopped.`,
+      `Access denied: the credentials may not call ${call.action} in ${call.region}${said}. Grant ${call.action} to the role or user (README: "Collecting without a Resource Data Sync" lists every permission collect needs)${next}`,
       { cause: error },
     );
   }

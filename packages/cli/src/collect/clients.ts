@@ -1,9 +1,9 @@
 /**
- * The SSM and STS clients of a collection: credentials from the AWS SDK's default chain (or `--profile`), one
- * SSM client per Region, and the SDK's adaptive retry mode, which backs off and slows its own request rate when
+ * The SSM, EC2 and STS clients of a collection: credentials from the AWS SDK's default chain (or `--profile`), one
+ * SSM and one EC2 client per Region, and the SDK's adaptive retry mode, which backs off and slows its own request rate when
  * the service answers ThrottlingException. Nothing here reads or prints a secret.
  */
-import type { SSMClient, SSMClientConfig } from '@aws-sdk/client-ssm';
+import type { SSMClientConfig } from '@aws-sdk/client-ssm';
 import type { CollectClients } from './collector.js';
 
 export interface ClientOptions {
@@ -18,8 +18,9 @@ export interface ClientOptions {
 
 export async function createCollectClients(options: ClientOptions): Promise<CollectClients> {
   // Loaded on demand: the AWS SDK is only needed by commands that talk to AWS.
-  const [{ SSMClient }, { STSClient }] = await Promise.all([
+  const [{ SSMClient }, { EC2Client }, { STSClient }] = await Promise.all([
     import('@aws-sdk/client-ssm'),
+    import('@aws-sdk/client-ec2'),
     import('@aws-sdk/client-sts'),
   ]);
   const common = {
@@ -28,16 +29,22 @@ export async function createCollectClients(options: ClientOptions): Promise<Coll
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
   };
-  const ssm = new Map<string, SSMClient>();
   return {
     sts: new STSClient({ ...common, region: options.stsRegion }),
-    ssm(region) {
-      let client = ssm.get(region);
-      if (!client) {
-        client = new SSMClient({ ...common, region });
-        ssm.set(region, client);
-      }
-      return client;
-    },
+    ssm: perRegion((region) => new SSMClient({ ...common, region })),
+    ec2: perRegion((region) => new EC2Client({ ...common, region })),
+  };
+}
+
+/** One client per Region, made on first use and reused after: a client holds its connections. */
+function perRegion<C>(make: (region: string) => C): (region: string) => C {
+  const made = new Map<string, C>();
+  return (region) => {
+    let client = made.get(region);
+    if (!client) {
+      client = make(region);
+      made.set(region, client);
+    }
+    return client;
   };
 }

@@ -9,6 +9,11 @@
  * ListTagsForResource (hybrid nodes) (AWS:Tag). Last, DescribeAvailablePatches gives release dates and CVEs of
  * the patches nodes are non-compliant for.
  *
+ * First, for every Region, EC2 DescribeInstances lists every instance in any state, managed by SSM or not
+ * (Custom:PatchboardEc2Instance, and its EC2 tags as Custom:PatchboardEc2Tag), so the reports can count the
+ * instances no agent reports for (UNMANAGED). `instances: false` skips it. It goes first so that a missing
+ * `ec2:DescribeInstances` permission stops the run before the long part, not after it.
+ *
  * Clients are injected (tests pass mocked ones); state in the output folder makes an interrupted run resumable.
  */
 import { readFile } from 'node:fs/promises';
@@ -27,7 +32,8 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { PATCH_CATALOGUE_TYPE, PatchboardError } from '@patchboard/core';
+import { paginateDescribeInstances, type EC2Client } from '@aws-sdk/client-ec2';
+import { EC2_INSTANCE_TYPE, EC2_TAG_TYPE, PATCH_CATALOGUE_TYPE, PatchboardError } from '@patchboard/core';
 import type { BaselineRules } from './baseline-severity.js';
 import { syncKey, writeNodeFile, type NodeLocation } from './bucket-writer.js';
 import { fetchCatalogue, type CataloguePatchRef } from './catalogue.js';
@@ -35,6 +41,7 @@ import {
   classifyPatches,
   complianceItemRecords,
   complianceSummaryRecord,
+  ec2InstanceRecord,
   instanceInformationRecord,
   patchSummaryRecord,
   syncTime,
@@ -45,6 +52,10 @@ import {
 import { loadState, type RegionState, type StateStore } from './state.js';
 import { ApiCaller, forEachBounded, RequestRate, type ThrottleOptions } from './throttle.js';
 
+/** DescribeInstances' largest page (MaxResults 5 to 1000). */
+export const INSTANCES_PAGE_SIZE = 1000;
+/** The resource type in the key of an EC2 instance's files: `…/resourcetype=EC2Instance/<instance-id>.json`. */
+export const EC2_RESOURCE_TYPE = 'EC2Instance';
 /** DescribeInstancePatchStates takes at most 50 node ids a call. */
 export const PATCH_STATES_BATCH = 50;
 /** Inventory types a collection writes per node (ComplianceSummary is derived from the items, as SSM does). */
@@ -54,6 +65,8 @@ export interface CollectClients {
   readonly sts: STSClient;
   /** The SSM client of a Region (one per Region, made once). */
   ssm(region: string): SSMClient;
+  /** The EC2 client of a Region (one per Region, made once). */
+  ec2(region: string): EC2Client;
 }
 
 export interface CollectOptions extends Partial<ThrottleOptions> {
@@ -64,9 +77,14 @@ export interface CollectOptions extends Partial<ThrottleOptions> {
   readonly concurrency?: number;
   /** Fetch the patch catalogue (default true). */
   readonly catalogue?: boolean;
+  /** List every EC2 instance with DescribeInstances (default true). */
+  readonly instances?: boolean;
   /** Start of a new collection, epoch ms (default the clock): capture time of answers that carry none. */
   readonly now?: number;
+  /** Nodes done of nodes listed so far (the SSM part). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** EC2 instances written of instances listed so far (the DescribeInstances part, which comes first). */
+  readonly onInstanceProgress?: (written: number, listed: number) => void;
 }
 
 export interface RegionSummary {
@@ -78,6 +96,10 @@ export interface RegionSummary {
   readonly alreadyDone: number;
   readonly patchItems: number;
   readonly cataloguePatches: number;
+  /** EC2 instances DescribeInstances listed, in any state; null when the instance list was skipped. */
+  readonly instances: number | null;
+  /** Of those, the ones DescribeInstanceInformation does not list (no SSM Agent registered). */
+  readonly instancesWithoutSsm: number | null;
 }
 
 export interface CollectSummary {
@@ -131,6 +153,22 @@ export async function collectFleet(options: CollectOptions): Promise<CollectSumm
   const resumed = store.resumed;
   await store.save();
 
+  if (options.instances ?? true) {
+    const instanceProgress = { written: 0, listed: 0 };
+    for (const region of options.regions) {
+      await collectInstances({
+        ec2: options.clients.ec2(region),
+        api: new ApiCaller(rate, throttle, region),
+        store,
+        location: { accountId, region },
+        outDir: options.outDir,
+        concurrency: options.concurrency ?? 4,
+        progress: instanceProgress,
+        report: () => options.onInstanceProgress?.(instanceProgress.written, instanceProgress.listed),
+      });
+    }
+  }
+
   const progress = { done: 0, total: 0 };
   const report = () => options.onProgress?.(progress.done, progress.total);
   for (const region of options.regions) {
@@ -162,6 +200,75 @@ export async function collectFleet(options: CollectOptions): Promise<CollectSumm
   state.complete = true;
   await store.save();
   return { accountId, outDir: options.outDir, startedAt: state.startedAt, resumed, regions };
+}
+
+interface InstanceRun {
+  readonly ec2: EC2Client;
+  readonly api: ApiCaller;
+  readonly store: StateStore;
+  readonly location: { accountId: string; region: string };
+  readonly outDir: string;
+  readonly concurrency: number;
+  readonly progress: { written: number; listed: number };
+  readonly report: () => void;
+}
+
+/**
+ * Every EC2 instance of a Region, in any state (no filter), a page of up to 1000 at a time: each instance's
+ * record and tags written as its page arrives, then the ids kept in the state, so a Region listed whole is not
+ * listed again after an interruption. One interrupted while listing is listed again from the start, rewriting
+ * the same files: no page token is kept across runs, as a Region takes one call per 1000 instances.
+ */
+async function collectInstances(run: InstanceRun): Promise<readonly string[]> {
+  const regionState = run.store.region(run.location.region);
+  if (regionState.instances) {
+    run.progress.listed += regionState.instances.length;
+    run.progress.written += regionState.instances.length;
+    run.report();
+    return regionState.instances;
+  }
+  const captureTime = run.store.state.startedAt;
+  const ids: string[] = [];
+  for await (const page of run.api.pages(
+    'ec2:DescribeInstances',
+    (startingToken) =>
+      paginateDescribeInstances(
+        { client: run.ec2, pageSize: INSTANCES_PAGE_SIZE, ...(startingToken ? { startingToken } : {}) },
+        {},
+      ),
+    (page) => page.NextToken,
+  )) {
+    // An id is a file name: only the shape EC2 gives one (i- and hex) is written.
+    const instances = (page.Reservations ?? [])
+      .flatMap((reservation) => reservation.Instances ?? [])
+      .filter((instance) => /^i-[0-9a-f]{8,17}$/.test(instance.InstanceId ?? ''));
+    run.progress.listed += instances.length;
+    run.report();
+    await forEachBounded(instances, run.concurrency, async (instance) => {
+      const location: NodeLocation = { ...run.location, nodeId: instance.InstanceId! };
+      await writeNodeFile(
+        run.outDir,
+        EC2_INSTANCE_TYPE,
+        location,
+        [ec2InstanceRecord(instance, captureTime)],
+        EC2_RESOURCE_TYPE,
+      );
+      // No tags, no file (an older run's file for the instance is removed), as the sync does for AWS:Tag.
+      await writeNodeFile(
+        run.outDir,
+        EC2_TAG_TYPE,
+        location,
+        tagRecordsFromTagList(location.nodeId, instance.Tags ?? [], captureTime),
+        EC2_RESOURCE_TYPE,
+      );
+      run.progress.written++;
+      run.report();
+    });
+    ids.push(...instances.map((instance) => instance.InstanceId!));
+  }
+  regionState.instances = [...new Set(ids)].sort();
+  await run.store.save();
+  return regionState.instances;
 }
 
 interface RegionRun {
@@ -408,7 +515,18 @@ async function collectRegion(run: RegionRun): Promise<RegionSummary> {
     regionState.catalogue = true;
     await run.store.save();
   }
-  return { region, nodes: nodes.length, fetched: pending.length, alreadyDone, patchItems, cataloguePatches };
+  const nodeIds = new Set(nodes.map((node) => node.id));
+  const instances = regionState.instances ?? null;
+  return {
+    region,
+    nodes: nodes.length,
+    fetched: pending.length,
+    alreadyDone,
+    patchItems,
+    cataloguePatches,
+    instances: instances ? instances.length : null,
+    instancesWithoutSsm: instances ? instances.filter((id) => !nodeIds.has(id)).length : null,
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   catalogueRecord,
   classifyPatches,
   complianceSummaryRecord,
+  ec2InstanceRecord,
   instanceInformationRecord,
   patchSummaryRecord,
   syncTime,
@@ -211,5 +212,43 @@ describe('records', () => {
       KBId: 'kernel.x86_64',
       Version: '0:5.10-1.amzn2',
     });
+  });
+
+  it('writes an EC2 instance as the sync record the ingest stores, leaving out what the answer lacks', () => {
+    expect(
+      ec2InstanceRecord(
+        {
+          InstanceId: 'i-0ddddddddddddddd1',
+          State: { Name: 'stopped', Code: 80 },
+          LaunchTime: new Date('2026-03-04T05:06:07.890Z'),
+          PlatformDetails: 'Red Hat Enterprise Linux',
+          Platform: 'Windows',
+          InstanceType: 't3.micro',
+          ImageId: 'ami-0123456789abcdef0',
+        },
+        '2026-10-30T23:30:00Z',
+      ),
+    ).toEqual({
+      InstanceId: 'i-0ddddddddddddddd1',
+      State: 'stopped',
+      LaunchTime: '2026-03-04T05:06:07Z',
+      Platform: 'Red Hat Enterprise Linux',
+      InstanceType: 't3.micro',
+      ImageId: 'ami-0123456789abcdef0',
+      Source: 'ec2',
+      resourceId: 'i-0ddddddddddddddd1',
+      captureTime: '2026-10-30T23:30:00Z',
+      schemaVersion: '1.0',
+    });
+    expect(ec2InstanceRecord({ InstanceId: 'i-0ddddddddddddddd2', State: { Name: 'pending' } }, 'T')).toEqual(
+      {
+        InstanceId: 'i-0ddddddddddddddd2',
+        State: 'pending',
+        Source: 'ec2',
+        resourceId: 'i-0ddddddddddddddd2',
+        captureTime: 'T',
+        schemaVersion: '1.0',
+      },
+    );
   });
 });

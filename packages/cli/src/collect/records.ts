@@ -6,12 +6,12 @@
  * `resourceId`, `captureTime`, `schemaVersion`; counts as strings; times as `YYYY-MM-DDTHH:MM:SSZ` (UTC);
  * patch states in the agent's spelling (`Missing`, `InstalledPendingReboot`), not the API's (`MISSING`).
  */
+import type { Instance } from '@aws-sdk/client-ec2';
 import type {
   InstanceInformation,
   InstancePatchState,
   PatchComplianceData,
   Patch,
-  Tag,
 } from '@aws-sdk/client-ssm';
 import {
   NON_COMPLIANT_PATCH_STATES,
@@ -233,10 +233,13 @@ export function complianceSummaryRecord(
   return stamp(record, nodeId, syncTime(patchState.OperationEndTime));
 }
 
-/** AWS:Tag from ListTagsForResource (a hybrid node's tags): no capture time of its own, so the run's. */
+/**
+ * AWS:Tag from ListTagsForResource (a hybrid node's tags), or Custom:PatchboardEc2Tag from an instance's
+ * DescribeInstances tags: no capture time of their own, so the run's.
+ */
 export function tagRecordsFromTagList(
   nodeId: string,
-  tags: readonly Tag[],
+  tags: readonly { readonly Key?: string; readonly Value?: string }[],
   captureTime: string,
 ): SyncRecord[] {
   return tags.map((tag) => stamp({ Key: tag.Key ?? '', Value: tag.Value ?? '' }, nodeId, captureTime));
@@ -280,4 +283,21 @@ export function catalogueRecord(patch: Patch): SyncRecord {
   };
   if (patch.Version) record.Version = `${patch.Epoch ?? 0}:${patch.Version}-${patch.Release ?? ''}`;
   return record;
+}
+
+/**
+ * Custom:PatchboardEc2Instance, one line, from DescribeInstances: `State` is the state name, `Platform` the
+ * PlatformDetails (EC2's own words, `Linux/UNIX`, `Windows`, ...). The answer carries no capture time, so the
+ * run's. Attributes the answer lacks are left out, so they are stored as NULL rather than as empty text.
+ */
+export function ec2InstanceRecord(instance: Instance, captureTime: string): SyncRecord {
+  const id = instance.InstanceId ?? '';
+  const record: SyncRecord = { InstanceId: id, State: instance.State?.Name ?? '' };
+  const launchTime = syncTime(instance.LaunchTime);
+  if (launchTime) record.LaunchTime = launchTime;
+  if (instance.PlatformDetails) record.Platform = instance.PlatformDetails;
+  if (instance.InstanceType) record.InstanceType = instance.InstanceType;
+  if (instance.ImageId) record.ImageId = instance.ImageId;
+  record.Source = 'ec2';
+  return stamp(record, id, captureTime);
 }

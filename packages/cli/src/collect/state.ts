@@ -1,6 +1,6 @@
 /**
  * What a collection has done so far, kept in the output folder so a second run after an interruption goes on
- * where the first stopped: per account and Region, the nodes listed, whether the catalogue is written (a JSON
+ * where the first stopped: per account and Region, the nodes listed, the EC2 instances written, whether the catalogue is written (a JSON
  * file, replaced whole: write then rename), and the nodes whose files are complete (a journal, one node id a
  * line, appended as each node finishes, so a large fleet costs one short append per node).
  */
@@ -22,6 +22,11 @@ const regionState = z.object({
       }),
     )
     .optional(),
+  /**
+   * The EC2 instances DescribeInstances listed, once all their files are written: present, the Region's instance
+   * list is not fetched again.
+   */
+  instances: z.array(z.string()).optional(),
   /** The patch catalogue of the Region is written. */
   catalogue: z.boolean().default(false),
 });

@@ -28,13 +28,14 @@ export function registerCollect(program: Command): void {
   program
     .command('collect')
     .description(
-      'Write a copy of what Resource Data Sync would write, read from the SSM APIs of one account (for accounts without a sync); then ingest the folder',
+      'Write a copy of what Resource Data Sync would write, read from the SSM (and EC2) APIs of one account (for accounts without a sync); then ingest the folder',
     )
     // `--out <dir>` is the global option: here it names the folder to write.
     .addHelpText(
       'after',
       '\nWrites <--out dir>/AWS:<Type>/accountid=…/region=…/resourcetype=ManagedInstanceInventory/<node>.json and\n' +
-        '<dir>/Custom:PatchboardCatalogue/… (the patch catalogue); state in <dir>/.patchboard-collect lets an interrupted run continue.\n' +
+        '<dir>/Custom:PatchboardCatalogue/… (the patch catalogue), <dir>/Custom:PatchboardEc2Instance/… and Custom:PatchboardEc2Tag/…\n' +
+        '(every EC2 instance and its tags, from DescribeInstances); state in <dir>/.patchboard-collect lets an interrupted run continue.\n' +
         'Then: patchboard ingest <dir>. IAM permissions needed: see the README, "Collecting without a Resource Data Sync".',
     )
     .option('--profile <name>', 'AWS profile (default: the SDK chain: AWS_PROFILE, environment, role)')
@@ -43,8 +44,12 @@ export function registerCollect(program: Command): void {
       'Regions to collect, comma-separated (default: the profile or AWS_REGION Region)',
     )
     .option('--concurrency <n>', 'nodes fetched at once', wholeNumber, 4)
-    .option('--max-rps <n>', 'SSM requests per second, at most', wholeNumber, 10)
+    .option('--max-rps <n>', 'SSM and EC2 requests per second, at most', wholeNumber, 10)
     .option('--no-catalogue', 'skip the patch catalogue (release dates and CVEs per patch)')
+    .option(
+      '--no-instances',
+      'skip the EC2 instance list (DescribeInstances), which counts the instances SSM does not manage',
+    )
     .action(
       async (
         options: {
@@ -53,6 +58,7 @@ export function registerCollect(program: Command): void {
           concurrency: number;
           maxRps: number;
           catalogue: boolean;
+          instances: boolean;
         },
         command: Command,
       ) => {
@@ -84,13 +90,19 @@ export function registerCollect(program: Command): void {
             concurrency: options.concurrency,
             maxRequestsPerSecond: options.maxRps,
             catalogue: options.catalogue,
+            instances: options.instances,
+            onInstanceProgress: (written, listed) => progress.update(written, listed, 'EC2 instances'),
             onProgress: (done, total) => progress.update(done, total, 'nodes'),
           });
           progress.stop();
           for (const r of summary.regions) {
+            const instances =
+              r.instances === null
+                ? ''
+                : `, ${r.instances} EC2 instances (${r.instancesWithoutSsm} not in SSM's node list)`;
             process.stderr.write(
               `Collected account ${summary.accountId} ${r.region}: ${r.nodes} nodes (${r.fetched} fetched now, ${r.alreadyDone} already done), ` +
-                `${r.patchItems} patch items, ${r.cataloguePatches} catalogue patches\n`,
+                `${r.patchItems} patch items, ${r.cataloguePatches} catalogue patches${instances}\n`,
             );
           }
           process.stderr.write(

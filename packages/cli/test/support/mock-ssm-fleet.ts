@@ -1,7 +1,8 @@
 /**
- * A small SSM fleet and the mocks (aws-sdk-client-mock) that answer for it as the SSM and STS APIs would: two
+ * A small SSM fleet and the mocks (aws-sdk-client-mock) that answer for it as the SSM, EC2 and STS APIs would: two
  * Regions, Linux and Windows, EC2 and hybrid nodes, patches missing, failed, pending reboot and installed, with
- * CVEs, tags and a patch catalogue. Every request is recorded with its Region and a copy of its input.
+ * CVEs, tags and a patch catalogue; and EC2 instances SSM does not know, running, stopped and terminated. Every
+ * request is recorded with its Region and a copy of its input.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -21,6 +22,7 @@ import {
   type PatchComplianceData,
   type PatchRule,
 } from '@aws-sdk/client-ssm';
+import { DescribeInstancesCommand, EC2Client, type Instance, type Reservation } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CollectClients, CollectOptions } from '../../src/collect/collector.js';
@@ -183,6 +185,72 @@ export const FLEET: Record<string, MockNode[]> = {
   })),
 };
 
+/** An EC2 instance as DescribeInstances describes it. */
+export interface MockInstance {
+  readonly id: string;
+  readonly state: string;
+  readonly platform: string;
+  readonly tags: readonly [string, string][];
+}
+
+/** EC2 instances no SSM Agent registered: DescribeInstances lists them, DescribeInstanceInformation does not. */
+export const EC2_ONLY: Record<string, MockInstance[]> = {
+  'us-east-1': [
+    {
+      id: 'i-0ddddddddddddddd1',
+      state: 'running',
+      platform: 'Linux/UNIX',
+      tags: [
+        ['Name', 'batch-1'],
+        ['Team', 'payments'],
+        ['Environment', 'prod'],
+      ],
+    },
+    {
+      id: 'i-0ddddddddddddddd2',
+      state: 'stopped',
+      platform: 'Windows',
+      tags: [
+        ['Team', 'data'],
+        ['Environment', 'dev'],
+      ],
+    },
+    { id: 'i-0ddddddddddddddd3', state: 'running', platform: 'Red Hat Enterprise Linux', tags: [] },
+  ],
+  'eu-west-1': [
+    {
+      id: 'i-0eeeeeeeeeeeeeee1',
+      state: 'running',
+      platform: 'Linux/UNIX',
+      tags: [
+        ['Team', 'analytics'],
+        ['Environment', 'prod'],
+      ],
+    },
+    { id: 'i-0eeeeeeeeeeeeeee2', state: 'terminated', platform: 'Linux/UNIX', tags: [] },
+  ],
+};
+
+/**
+ * Every EC2 instance of a Region as DescribeInstances lists it: the fleet's EC2 nodes (running, with the tags
+ * their agents report) with the instances SSM does not know placed among them.
+ */
+export function ec2Instances(region: string): MockInstance[] {
+  const managed: MockInstance[] = FLEET[region]!.filter((n) => n.info.InstanceId!.startsWith('i-')).map(
+    (n) => ({
+      id: n.info.InstanceId!,
+      state: 'running',
+      platform: n.info.PlatformType === 'Windows' ? 'Windows' : 'Linux/UNIX',
+      tags: n.tags,
+    }),
+  );
+  const [first, ...rest] = EC2_ONLY[region]!;
+  return [first!, ...managed, ...rest];
+}
+
+/** Instances a page of the DescribeInstances mock holds, whatever MaxResults asks (EC2 may answer fewer). */
+export const EC2_PAGE = 5;
+
 export const CATALOGUE: Patch[] = [
   {
     Id: 'w-1',
@@ -237,15 +305,16 @@ export const allNodes = () => Object.values(FLEET).flat();
 
 export const ssmMock = mockClient(SSMClient);
 export const stsMock = mockClient(STSClient);
+export const ec2Mock = mockClient(EC2Client);
 
 export interface Failure {
   readonly error: Error;
   times: number;
-  readonly when?: (input: Record<string, unknown>) => boolean;
+  readonly when?: (input: Record<string, unknown>, region: string) => boolean;
 }
 
 export const mock = {
-  /** Every SSM request as sent (a copy: the SDK's paginators reuse one input object), with its client's Region. */
+  /** Every SSM and EC2 request as sent (a copy: the SDK's paginators reuse one input object), with its client's Region. */
   requests: [] as { command: string; region: string; input: Record<string, unknown> }[],
   /** Per command, errors to throw before answering (ThrottlingException, AccessDenied). */
   failures: new Map<string, Failure>(),
@@ -286,11 +355,11 @@ function page<T>(items: readonly T[], token: unknown, size: number): { items: T[
 }
 
 function fake(command: string, answer: (input: Record<string, unknown>, region: string) => unknown) {
-  return async (input: Record<string, unknown>, getClient: () => SSMClient) => {
+  return async (input: Record<string, unknown>, getClient: () => SSMClient | EC2Client) => {
     const region = await getClient().config.region();
     mock.requests.push({ command, region, input: structuredClone(input) });
     const failure = mock.failures.get(command);
-    if (failure && failure.times > 0 && (failure.when?.(input) ?? true)) {
+    if (failure && failure.times > 0 && (failure.when?.(input, region) ?? true)) {
       failure.times--;
       throw failure.error;
     }
@@ -304,13 +373,43 @@ function nodeById(region: string, id: unknown): MockNode {
   return node;
 }
 
+function describeInstance(instance: MockInstance): Instance {
+  return {
+    InstanceId: instance.id,
+    State: { Name: instance.state as NonNullable<Instance['State']>['Name'] },
+    LaunchTime: new Date('2026-05-01T08:00:00Z'),
+    PlatformDetails: instance.platform,
+    InstanceType: 't3.medium',
+    ImageId: 'ami-0123456789abcdef0',
+    ...(instance.tags.length > 0 ? { Tags: instance.tags.map(([Key, Value]) => ({ Key, Value })) } : {}),
+  };
+}
+
 export function installMocks(): void {
   ssmMock.reset();
   stsMock.reset();
+  ec2Mock.reset();
   mock.requests = [];
   mock.failures = new Map();
   mock.patchesDelayMs = 0;
   stsMock.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:role/x` });
+  ec2Mock.on(DescribeInstancesCommand).callsFake(
+    fake('DescribeInstances', (input, region) => {
+      const max = input.MaxResults as number | undefined;
+      if (max !== undefined && (max < 5 || max > 1000)) {
+        throw awsError('InvalidParameterValue', 'MaxResults must be between 5 and 1000');
+      }
+      const { items, NextToken } = page(
+        ec2Instances(region).map(describeInstance),
+        input.NextToken,
+        EC2_PAGE,
+      );
+      // Two instances a reservation, as instances launched together share one.
+      const Reservations: Reservation[] = [];
+      for (let i = 0; i < items.length; i += 2) Reservations.push({ Instances: items.slice(i, i + 2) });
+      return { Reservations, NextToken };
+    }),
+  );
   ssmMock.on(DescribeInstanceInformationCommand).callsFake(
     fake('DescribeInstanceInformation', (input, region) => {
       const { items, NextToken } = page(
@@ -395,11 +494,16 @@ export function installMocks(): void {
 
 export const clients = (): CollectClients => {
   const ssm = new Map<string, SSMClient>();
+  const ec2 = new Map<string, EC2Client>();
   return {
     sts: new STSClient({ region: 'us-east-1' }),
     ssm: (region) => {
       if (!ssm.has(region)) ssm.set(region, new SSMClient({ region }));
       return ssm.get(region)!;
+    },
+    ec2: (region) => {
+      if (!ec2.has(region)) ec2.set(region, new EC2Client({ region }));
+      return ec2.get(region)!;
     },
   };
 };
