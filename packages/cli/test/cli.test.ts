@@ -67,7 +67,9 @@ describe('patchboard on a hand-written bucket copy', () => {
       'non_compliant',
       'stale',
       'not_scanned',
+      'unmanaged',
       'compliance_pct',
+      'coverage_pct',
     ]);
     // n1 missing a critical patch, n6 pending reboot: non-compliant; n2 compliant (its association does not
     // count); n3 scanned 20 days ago: stale; n5 never scanned; n4 stopped: inactive. 1 of 5 active = 20 %.
@@ -80,7 +82,10 @@ describe('patchboard on a hand-written bucket copy', () => {
         non_compliant: 2,
         stale: 1,
         not_scanned: 1,
+        // No instance list was ingested: nothing is UNMANAGED and coverage is unknown, not 100 %.
+        unmanaged: 0,
         compliance_pct: 20,
+        coverage_pct: null,
       },
     ]);
   });
@@ -110,7 +115,10 @@ describe('patchboard on a hand-written bucket copy', () => {
         non_compliant: 0,
         stale: 1,
         not_scanned: 0,
+        unmanaged: 0,
         compliance_pct: 0,
+        coverage_pct: null,
+        unmanaged_instances: null,
       },
       {
         team: 'data',
@@ -120,7 +128,10 @@ describe('patchboard on a hand-written bucket copy', () => {
         non_compliant: 1,
         stale: 0,
         not_scanned: 1,
+        unmanaged: 0,
         compliance_pct: 0,
+        coverage_pct: null,
+        unmanaged_instances: null,
       },
       {
         team: 'payments',
@@ -130,7 +141,10 @@ describe('patchboard on a hand-written bucket copy', () => {
         non_compliant: 1,
         stale: 0,
         not_scanned: 0,
+        unmanaged: 0,
         compliance_pct: 50,
+        coverage_pct: null,
+        unmanaged_instances: null,
       },
     ]);
   });

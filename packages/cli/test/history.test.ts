@@ -79,7 +79,11 @@ describe('thirty days of history against the ground truth', () => {
         non_compliant: count('NON_COMPLIANT'),
         stale: count('STALE'),
         not_scanned: count('NOT_SCANNED'),
+        unmanaged: count('UNMANAGED'),
         compliance_pct: Math.round((1000 * count('COMPLIANT')) / active) / 10,
+        coverage_pct: nodes.some((n) => n.instanceState !== null)
+          ? Math.round((1000 * (active - count('UNMANAGED'))) / active) / 10
+          : null,
       });
     }
   });

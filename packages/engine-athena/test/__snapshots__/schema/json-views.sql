@@ -336,8 +336,8 @@ config_items AS (
 config_verdicts AS (
   SELECT i.accountid, i.region,
     coalesce(json_extract_scalar(i.item.configuration, '$.targetResourceId'), json_extract_scalar(i.item.configuration, '$.targetresourceid')) AS instance_id,
-    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}'), '$.complianceType'))) AS managed,
-    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}'), '$.complianceType'))) AS patch
+    upper(max(coalesce(json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}', 0), '$.complianceType'), json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}', 0), '$.compliancetype')))) AS managed,
+    upper(max(coalesce(json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}', 0), '$.complianceType'), json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}', 0), '$.compliancetype')))) AS patch
   FROM config_items i
   WHERE i.item.resourcetype = 'AWS::Config::ResourceCompliance'
   GROUP BY 1, 2, 3
@@ -404,8 +404,8 @@ config_items AS (
 config_verdicts AS (
   SELECT i.accountid, i.region,
     coalesce(json_extract_scalar(i.item.configuration, '$.targetResourceId'), json_extract_scalar(i.item.configuration, '$.targetresourceid')) AS instance_id,
-    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}'), '$.complianceType'))) AS managed,
-    upper(max(json_extract_scalar(regexp_extract(i.item.configuration, '\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}'), '$.complianceType'))) AS patch
+    upper(max(coalesce(json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}', 0), '$.complianceType'), json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-instance-managed-by-systems-manager[^{}]*\}', 0), '$.compliancetype')))) AS managed,
+    upper(max(coalesce(json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}', 0), '$.complianceType'), json_extract_scalar(regexp_extract(i.item.configuration, '(?i)\{[^{}]*ec2-managedinstance-patch-compliance-status-check[^{}]*\}', 0), '$.compliancetype')))) AS patch
   FROM config_items i
   WHERE i.item.resourcetype = 'AWS::Config::ResourceCompliance'
   GROUP BY 1, 2, 3
