@@ -132,16 +132,14 @@ describe('AWS Config snapshots as the EC2 instance list', () => {
   afterEach(() => engine.close());
 
   it('reads the newest snapshot per account and Region into instances and tags, and reports bad items', async () => {
-    const summary = await ingest(
-      db.connection,
-      memorySource('bucket', {
-        ...managedNode,
-        [snapshotKey(21, '20261121T031500Z')]: older,
-        [snapshotKey(22, '20261122T031500Z')]: newest,
-        // Another Region's snapshot that is not a snapshot at all.
-        [snapshotKey(22, '20261122T031500Z', ACCOUNT, 'us-east-1')]: gzipSync('{"configurationItems": 5}'),
-      }),
-    );
+    const bucketObjects = {
+      ...managedNode,
+      [snapshotKey(21, '20261121T031500Z')]: older,
+      [snapshotKey(22, '20261122T031500Z')]: newest,
+      // Another Region's snapshot that is not a snapshot at all.
+      [snapshotKey(22, '20261122T031500Z', ACCOUNT, 'us-east-1')]: gzipSync('{"configurationItems": 5}'),
+    };
+    const summary = await ingest(db.connection, memorySource('bucket', bucketObjects));
     expect(summary.errors).toBe(4);
 
     expect(
@@ -198,6 +196,10 @@ describe('AWS Config snapshots as the EC2 instance list', () => {
     expect(errors.map((e) => e.reason).join('\n')).toMatch(
       /no configurationItems array; expected an AWS Config snapshot/,
     );
+
+    // The same bucket again: the snapshots' problems are reported once, not once per ingest.
+    await ingest(db.connection, memorySource('bucket', bucketObjects));
+    expect(await query(`SELECT count(*)::INTEGER AS n FROM ingest_errors`)).toEqual([{ n: 4 }]);
   });
 
   it('counts the running instance without an agent UNMANAGED, the stopped one INACTIVE, with EC2 tags', async () => {
