@@ -31,6 +31,18 @@ export function reportingSettings(config: ReportingConfig) {
   };
 }
 
+/**
+ * The AWS Config `AWSLogs/` root Athena reads snapshots from: the sync bucket's when the recorder delivers there
+ * (no key prefix), the organisation's own location when given, otherwise none (no Config table).
+ */
+export function configSnapshotsLocation(
+  awsConfig: AwsConfigOptions,
+  syncBucketName: string,
+): string | undefined {
+  if (awsConfig.snapshotsLocation) return awsConfig.snapshotsLocation;
+  return awsConfig.recorder ? `s3://${syncBucketName}/AWSLogs/` : undefined;
+}
+
 /** The central reporting account: key, sync bucket, Glue tables and views, workgroup, named queries. */
 export class ReportingStack extends Stack {
   readonly accessLogs: AccessLogsBucket;
@@ -46,6 +58,7 @@ export class ReportingStack extends Stack {
     const { config } = props;
     const settings = reportingSettings(config);
     const awsConfig = props.awsConfig ?? {};
+    const configLocation = configSnapshotsLocation(awsConfig, settings.syncBucketName);
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs');
     this.accessLogs = accessLogs;
     this.key = new ReportingKey(this, 'Key', {
@@ -70,6 +83,7 @@ export class ReportingStack extends Stack {
     this.catalogue = new AthenaCatalogue(this, 'Catalogue', {
       database: settings.database,
       location: `s3://${settings.syncBucketName}/${settings.syncPrefix}/`,
+      ...(configLocation ? { configLocation } : {}),
       syncBucket: this.syncBucket.bucket,
       resultsBucket: this.workgroup.resultsBucket,
       key: this.key.key,
@@ -87,6 +101,7 @@ export class ReportingStack extends Stack {
       workgroup: settings.workgroup,
       syncBucketName: settings.syncBucketName,
       syncPrefix: settings.syncPrefix,
+      ...(configLocation ? { configLocation } : {}),
     });
     this.delivery.node.addDependency(this.catalogue);
     if (awsConfig.aggregator) this.configAggregator = new ConfigAggregator(this, 'ConfigAggregator');

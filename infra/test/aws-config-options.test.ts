@@ -9,6 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPatchboardError } from '@patchboard/core';
+import { athenaSchema, CONFIG_SNAPSHOT_TABLE } from '@patchboard/engine-athena';
 import { appConfigFromContext } from '../lib/app-config.js';
 import { INLINE_CODE_LIMIT } from '../lib/bundle.js';
 import { organizationSyncMemberTemplate } from '../lib/organization-sync-member.js';
@@ -58,11 +59,55 @@ function synth(context: Record<string, string>): Synthesised {
 
 let off: Synthesised;
 let on: Synthesised;
+let elsewhere: Synthesised;
+const EXTERNAL_LOCATION = 's3://org-config-logs/o-a1b2c3d4e5/AWSLogs/';
 
 beforeAll(() => {
   off = synth(BASE);
   on = synth({ ...BASE, 'config.recorder': 'true', 'config.aggregator': 'true', platformTags: 'true' });
-}, 180_000);
+  elsewhere = synth({ ...BASE, 'config.snapshotsLocation': EXTERNAL_LOCATION });
+}, 240_000);
+
+type GlueTable = { Properties: { TableInput: { Name: string; StorageDescriptor: { Location: string } } } };
+const glueTables = (template: Template) =>
+  (Object.values(template.findResources('AWS::Glue::Table')) as GlueTable[]).map((t) => [
+    t.Properties.TableInput.Name,
+    t.Properties.TableInput.StorageDescriptor.Location,
+  ]);
+const viewsProperties = (template: Template) =>
+  (
+    Object.values(template.findResources('Custom::PatchboardAthenaViews')) as {
+      Properties: Record<string, unknown>;
+    }[]
+  )[0]?.Properties;
+/** Every statement of the role policies whose logical id starts with the prefix (overflow policies too). */
+const roleStatements = (template: Template, prefix: string) =>
+  (
+    [
+      ...Object.entries(template.findResources('AWS::IAM::Policy')),
+      ...Object.entries(template.findResources('AWS::IAM::ManagedPolicy')),
+    ] as [string, { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }][]
+  )
+    .filter(([id]) => id.startsWith(prefix))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+/** A resource as text: `Fn::Join` joined and `Ref`s written `<Name>`, however CDK split the parts. */
+const flatten = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const v = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(flatten).join(v['Fn::Join'][0]);
+  if (v.Ref) return `<${v.Ref}>`;
+  return JSON.stringify(value);
+};
+/** Whether some statement allows the action on the resource (statements are merged: arrays on both sides). */
+const allows = (statements: readonly Record<string, unknown>[], action: string, resource: string) =>
+  statements.some(
+    (st) =>
+      st.Effect === 'Allow' &&
+      ([] as unknown[]).concat(st.Action).includes(action) &&
+      ([] as unknown[]).concat(st.Resource).some((r) => flatten(r) === resource),
+  );
+const s3Arn = (path: string) => `arn:<AWS::Partition>:s3:::${path}`;
+const SYNC_LOCATION = 's3://patchboard-sync-123456789012-eu-west-1/inventory/';
 
 const CONFIG_TYPES = [
   'AWS::Config::ConfigurationRecorder',
@@ -81,6 +126,12 @@ describe('defaults: every option off', () => {
     off.member.resourceCountIs('AWS::Lambda::Function', 1);
     expect(JSON.stringify(off.reporting.toJSON())).not.toContain('config.amazonaws.com');
     expect(off.violations).toEqual([]);
+  });
+
+  it('Athena has no Config snapshot table and the views read the sync bucket alone', () => {
+    expect(glueTables(off.reporting).map(([name]) => name)).not.toContain(CONFIG_SNAPSHOT_TABLE);
+    expect(glueTables(off.reporting)).toHaveLength(athenaSchema({ location: SYNC_LOCATION }).tables.length);
+    expect(viewsProperties(off.reporting)).not.toHaveProperty('ConfigLocation');
   });
 
   it('the member template in the StackSet is the plain organisation sync template', () => {
@@ -210,6 +261,57 @@ describe('config.recorder', () => {
         ]),
       },
     });
+  });
+});
+
+describe('Athena over the Config snapshots', () => {
+  const syncAwsLogs = 's3://patchboard-sync-123456789012-eu-west-1/AWSLogs/';
+
+  it('with the recorder: the snapshot table reads the sync bucket AWSLogs/ root, and the views are built with it', () => {
+    const expected = athenaSchema({ location: SYNC_LOCATION, configLocation: syncAwsLogs });
+    expect(glueTables(on.reporting)).toContainEqual([CONFIG_SNAPSHOT_TABLE, syncAwsLogs]);
+    expect(glueTables(on.reporting)).toHaveLength(expected.tables.length);
+    expect(viewsProperties(on.reporting)).toMatchObject({
+      Location: SYNC_LOCATION,
+      ConfigLocation: syncAwsLogs,
+    });
+    // The views' SQL differs from the default schema's, so its hash (which re-runs the DDL) does too.
+    expect(viewsProperties(on.reporting)?.ViewsSha256).not.toBe(viewsProperties(off.reporting)?.ViewsSha256);
+  });
+
+  it('with the recorder: the views function may read the snapshot table, the delivery function its objects', () => {
+    const tableArn = `:table/patchboard/${CONFIG_SNAPSHOT_TABLE}`;
+    for (const prefix of ['CatalogueViewsFunctionRole', 'DeliveryDeliveryRole']) {
+      const glue = roleStatements(on.reporting, prefix).find((st) =>
+        JSON.stringify(st.Action).includes('glue:GetTable'),
+      );
+      expect(JSON.stringify(glue?.Resource), prefix).toContain(tableArn);
+    }
+    const delivery = roleStatements(on.reporting, 'DeliveryDeliveryRole');
+    expect(allows(delivery, 's3:GetObject', s3Arn('patchboard-sync-123456789012-eu-west-1/AWSLogs/*'))).toBe(
+      true,
+    );
+    expect(
+      allows(
+        roleStatements(off.reporting, 'DeliveryDeliveryRole'),
+        's3:GetObject',
+        s3Arn('patchboard-sync-123456789012-eu-west-1/AWSLogs/*'),
+      ),
+    ).toBe(false);
+  });
+
+  it('with config.snapshotsLocation: the table reads that location and the delivery function may list and read it', () => {
+    expect(glueTables(elsewhere.reporting)).toContainEqual([CONFIG_SNAPSHOT_TABLE, EXTERNAL_LOCATION]);
+    expect(viewsProperties(elsewhere.reporting)).toMatchObject({ ConfigLocation: EXTERNAL_LOCATION });
+    const statements = roleStatements(elsewhere.reporting, 'DeliveryDeliveryRole');
+    expect(allows(statements, 's3:ListBucket', s3Arn('org-config-logs'))).toBe(true);
+    expect(allows(statements, 's3:GetBucketLocation', s3Arn('org-config-logs'))).toBe(true);
+    expect(allows(statements, 's3:GetObject', s3Arn('org-config-logs/o-a1b2c3d4e5/AWSLogs/*'))).toBe(true);
+    expect(allows(statements, 's3:GetObject', s3Arn('org-config-logs/*'))).toBe(false);
+    // Nothing is deployed for Config in the member accounts, and the sync bucket admits no Config delivery.
+    for (const type of CONFIG_TYPES) elsewhere.member.resourceCountIs(type, 0);
+    expect(JSON.stringify(elsewhere.reporting.toJSON())).not.toContain('config.amazonaws.com');
+    expect(elsewhere.violations).toEqual([]);
   });
 });
 
