@@ -10,7 +10,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { INVENTORY_TYPES } from '@patchboard/core';
+import { INVENTORY_TYPES, PatchboardError } from '@patchboard/core';
 import { athenaSchema } from '@patchboard/engine-athena';
 import { handlerFunction } from '../bundle.js';
 import type { DeliveryConfig } from '../config.js';
@@ -41,7 +41,12 @@ export interface ScheduledDeliveryProps {
 /** `s3://bucket/key/prefix/` as bucket and key prefix (validated upstream: app-config or the reporting stack). */
 function splitS3Location(location: string): { bucket: string; keyPrefix: string } {
   const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(location);
-  if (!match) throw new Error(`${location} is not an s3://bucket/prefix/ location.`);
+  if (!match) {
+    throw new PatchboardError(
+      'CONFIG',
+      `The Config snapshot location ${JSON.stringify(location)} is not an s3://bucket/prefix/ location; give config.snapshotsLocation as s3://bucket/[prefix/]AWSLogs/.`,
+    );
+  }
   return { bucket: match[1] ?? '', keyPrefix: match[2] ?? '' };
 }
 
