@@ -1,4 +1,5 @@
-import type { DeliveryConfig, PatchOperationsConfig, ReportingConfig } from './config.js';
+import { PatchboardError } from '@patchboard/core';
+import type { AwsConfigOptions, DeliveryConfig, PatchOperationsConfig, ReportingConfig } from './config.js';
 
 /** Everything the app deploys, read from CDK context. */
 export interface AppConfig {
@@ -11,6 +12,10 @@ export interface AppConfig {
   readonly delivery: DeliveryConfig;
   /** QuickSight user owning the data source and datasets (when `quickSight` is on). */
   readonly quickSightUser?: string;
+  /** AWS Config recorder, aggregator and snapshot location; all off by default. */
+  readonly config: AwsConfigOptions;
+  /** The scheduled Lambda that tags EC2 instances with their SSM platform, in every member account and Region. */
+  readonly platformTags: boolean;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -37,6 +42,48 @@ function text(value: unknown): string | undefined {
 const number = (value: unknown): number | undefined => (value === undefined ? undefined : Number(value));
 const flag = (value: unknown): boolean | undefined =>
   value === undefined ? undefined : value === true || value === 'true';
+
+/** An on/off option: `true`/`false` from `-c`, or a JSON boolean from cdk.json; anything else is an error. */
+function strictFlag(key: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new PatchboardError(
+    'CONFIG',
+    `The context value ${key}=${JSON.stringify(value)} is not an on/off option; give true or false (e.g. -c ${key}=true).`,
+  );
+}
+
+const S3_AWSLOGS_LOCATION = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(?:[^\s]*\/)?AWSLogs\/$/;
+
+/** Where Config already delivers snapshots: `s3://bucket/[prefix/]AWSLogs/`, the root Athena reads. */
+function snapshotsLocation(value: unknown): string | undefined {
+  const location = text(value);
+  if (location === undefined || location === '') return undefined;
+  if (!S3_AWSLOGS_LOCATION.test(location)) {
+    throw new PatchboardError(
+      'CONFIG',
+      `The context value config.snapshotsLocation=${JSON.stringify(location)} is not an S3 location ending in AWSLogs/; give the folder Config delivers under, e.g. s3://my-config-bucket/AWSLogs/ or s3://my-config-bucket/org/AWSLogs/ (with the trailing slash).`,
+    );
+  }
+  return location;
+}
+
+function awsConfigOptions(read: ContextReader): AwsConfigOptions {
+  const recorder = strictFlag('config.recorder', read('config.recorder'));
+  const location = snapshotsLocation(read('config.snapshotsLocation'));
+  if (recorder && location) {
+    throw new PatchboardError(
+      'CONFIG',
+      `config.recorder=true delivers Config snapshots to the sync bucket, and config.snapshotsLocation=${location} says they are read elsewhere; set one of them: the recorder for organisations without Config, the location for those that already deliver snapshots.`,
+    );
+  }
+  return {
+    recorder: recorder ?? false,
+    aggregator: strictFlag('config.aggregator', read('config.aggregator')) ?? false,
+    ...(location ? { snapshotsLocation: location } : {}),
+  };
+}
 
 /** Context keys (cdk.json or `-c key=value`); see infra/README.md for each. */
 export function appConfigFromContext(read: ContextReader): AppConfig {
@@ -69,6 +116,8 @@ export function appConfigFromContext(read: ContextReader): AppConfig {
       installOnNonCompliance: flag(read('installOnNonCompliance')),
       linuxOperatingSystem: text(read('linuxOperatingSystem')),
     },
+    config: awsConfigOptions(read),
+    platformTags: strictFlag('platformTags', read('platformTags')) ?? false,
     delivery: {
       fromAddress: text(read('deliveryFrom')),
       toAddresses: list(read('deliveryTo')),

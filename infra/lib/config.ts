@@ -34,6 +34,26 @@ export interface ReportingConfig {
   readonly stackSetRegions?: readonly string[];
 }
 
+/**
+ * AWS Config for the EC2 instances Systems Manager does not see (UNMANAGED, coverage %). Everything is off by
+ * default: many organisations already run Config (Control Tower, Security Hub), and an account or Region holds
+ * one configuration recorder and one delivery channel only.
+ */
+export interface AwsConfigOptions {
+  /**
+   * A configuration recorder, a delivery channel to the central sync bucket (daily snapshots under `AWSLogs/`)
+   * and the two managed rules, in every account and Region of the organisation StackSet; default false.
+   */
+  readonly recorder?: boolean;
+  /** An organisation aggregator in the reporting account; default false. */
+  readonly aggregator?: boolean;
+  /**
+   * `s3://bucket/prefix/AWSLogs/` where the organisation already delivers Config snapshots; Athena reads them
+   * there. Not with `recorder`, whose snapshots land in the sync bucket.
+   */
+  readonly snapshotsLocation?: string;
+}
+
 export interface DeliveryConfig {
   /** SES identity the pack is sent from; the e-mail is skipped when unset. */
   readonly fromAddress?: string;

@@ -15,18 +15,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { acknowledgeRuntime, INLINE_CODE_LIMIT, inlineBundle, LAMBDA_RUNTIME } from './bundle.js';
+import { ConfigRecorder } from './member/config-recorder.js';
+import { PlatformTagging } from './member/platform-tagging.js';
+
+/** What the member template adds to the organisation sync; everything off by default. */
+export interface MemberOptions {
+  /** AWS Config recorder, delivery channel to the sync bucket and the two managed rules. */
+  readonly configRecorder?: boolean;
+  /** The scheduled function that tags EC2 instances with their SSM platform. */
+  readonly platformTags?: boolean;
+}
 
 /**
  * The stack every member account and Region runs through the StackSet: the organisation sync's custom
- * resource and its function. Self-contained (inline code, no assets, no bootstrap), as StackSets need.
+ * resource and its function, and the optional AWS Config recorder and platform tagging. Self-contained
+ * (inline code, no assets, no bootstrap), as StackSets need.
  */
 export class OrganizationSyncMemberStack extends Stack {
   readonly code: string;
+  readonly configRecorder?: ConfigRecorder;
+  readonly platformTagging?: PlatformTagging;
 
-  constructor(scope: App, id: string) {
+  constructor(scope: App, id: string, options: MemberOptions = {}) {
     super(scope, id, { synthesizer: new BootstraplessSynthesizer(), analyticsReporting: false });
-    this.templateOptions.description =
-      'Patchboard: the organisation Resource Data Sync of this account and Region';
+    this.templateOptions.description = [
+      'Patchboard: the organisation Resource Data Sync of this account and Region',
+      ...(options.configRecorder ? ['AWS Config recorder and rules'] : []),
+      ...(options.platformTags ? ['EC2 platform tags'] : []),
+    ].join('; ');
     const parameter = (name: string, description: string, pattern: string, defaultValue?: string) =>
       new CfnParameter(this, name, {
         type: 'String',
@@ -117,6 +133,10 @@ export class OrganizationSyncMemberStack extends Stack {
         KmsKeyArn: kmsKeyArn,
       },
     });
+    if (options.configRecorder) {
+      this.configRecorder = new ConfigRecorder(this, 'Config', { bucketName, kmsKeyArn });
+    }
+    if (options.platformTags) this.platformTagging = new PlatformTagging(this, 'PlatformTags');
   }
 }
 
@@ -131,7 +151,7 @@ interface ValidationReport {
  * The member template as JSON, from a stack in an app of its own, checked by the same AwsSolutions rules as
  * the app's stacks (their validation does not reach into a template body): a finding fails the synth.
  */
-export function organizationSyncMemberTemplate(): {
+export function organizationSyncMemberTemplate(options: MemberOptions = {}): {
   template: Record<string, unknown>;
   stack: OrganizationSyncMemberStack;
   report: ValidationReport;
@@ -140,7 +160,7 @@ export function organizationSyncMemberTemplate(): {
     analyticsReporting: false,
     outdir: mkdtempSync(join(tmpdir(), 'patchboard-member-')),
   });
-  const stack = new OrganizationSyncMemberStack(app, 'PatchboardOrganizationSync');
+  const stack = new OrganizationSyncMemberStack(app, 'PatchboardOrganizationSync', options);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   const assembly = app.synth();
   const report = JSON.parse(

@@ -1,6 +1,6 @@
 import { CfnStackSet, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { organizationSyncMemberTemplate } from './organization-sync-member.js';
+import { organizationSyncMemberTemplate, type MemberOptions } from './organization-sync-member.js';
 
 export interface OrganizationSyncStackSetProps extends StackProps {
   readonly syncName: string;
@@ -11,6 +11,8 @@ export interface OrganizationSyncStackSetProps extends StackProps {
   /** Organisation units (or the root) to deploy to. */
   readonly organizationalUnitIds: readonly string[];
   readonly regions: readonly string[];
+  /** Optional member resources (AWS Config, platform tags); none by default. */
+  readonly member?: MemberOptions;
 }
 
 /**
@@ -22,7 +24,7 @@ export class OrganizationSyncStackSetStack extends Stack {
 
   constructor(scope: Construct, id: string, props: OrganizationSyncStackSetProps) {
     super(scope, id, props);
-    const { template } = organizationSyncMemberTemplate();
+    const { template } = organizationSyncMemberTemplate(props.member ?? {});
     this.stackSet = new CfnStackSet(this, 'StackSet', {
       stackSetName: 'patchboard-organization-sync',
       description: 'Patchboard: the organisation Resource Data Sync in every account and Region',

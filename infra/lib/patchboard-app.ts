@@ -29,6 +29,7 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
     env: reportingEnv,
     config: config.reporting,
     delivery: config.delivery,
+    awsConfig: config.config,
     description: 'Patchboard: central reporting (sync bucket, Glue tables, Athena)',
   });
   const organizationSync = new OrganizationSyncStackSetStack(app, 'PatchboardOrganizationSyncStackSet', {
@@ -41,6 +42,7 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
     kmsKeyArn: config.syncKmsKeyArn ?? '',
     organizationalUnitIds: config.reporting.stackSetTargets ?? [],
     regions: config.reporting.stackSetRegions ?? [config.reporting.region],
+    member: { configRecorder: config.config.recorder ?? false, platformTags: config.platformTags },
   });
   // Environment-agnostic: the same template goes to every account and Region (StackSet or cdk deploy).
   const patchOperations = new PatchOperationsStack(app, 'PatchboardPatchOperations', {

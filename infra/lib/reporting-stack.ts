@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { DeliveryConfig, ReportingConfig } from './config.js';
+import type { AwsConfigOptions, DeliveryConfig, ReportingConfig } from './config.js';
+import { ConfigAggregator } from './reporting/config-aggregator.js';
 import { ScheduledDelivery } from './reporting/scheduled-delivery.js';
 import { AccessLogsBucket } from './reporting/access-logs-bucket.js';
 import { AthenaCatalogue } from './reporting/athena-catalogue.js';
@@ -13,6 +14,8 @@ export interface ReportingStackProps extends StackProps {
   readonly config: ReportingConfig;
   /** Scheduled delivery of the audit pack; channels are optional, the schedules always run. */
   readonly delivery?: DeliveryConfig;
+  /** AWS Config delivery to the sync bucket, aggregator, external snapshot location; all off by default. */
+  readonly awsConfig?: AwsConfigOptions;
 }
 
 /** Resolved settings of the reporting account, defaults applied. */
@@ -28,6 +31,18 @@ export function reportingSettings(config: ReportingConfig) {
   };
 }
 
+/**
+ * The AWS Config `AWSLogs/` root Athena reads snapshots from: the sync bucket's when the recorder delivers there
+ * (no key prefix), the organisation's own location when given, otherwise none (no Config table).
+ */
+export function configSnapshotsLocation(
+  awsConfig: AwsConfigOptions,
+  syncBucketName: string,
+): string | undefined {
+  if (awsConfig.snapshotsLocation) return awsConfig.snapshotsLocation;
+  return awsConfig.recorder ? `s3://${syncBucketName}/AWSLogs/` : undefined;
+}
+
 /** The central reporting account: key, sync bucket, Glue tables and views, workgroup, named queries. */
 export class ReportingStack extends Stack {
   readonly accessLogs: AccessLogsBucket;
@@ -36,16 +51,20 @@ export class ReportingStack extends Stack {
   readonly workgroup: QueryWorkgroup;
   readonly catalogue: AthenaCatalogue;
   readonly delivery: ScheduledDelivery;
+  readonly configAggregator?: ConfigAggregator;
 
   constructor(scope: Construct, id: string, props: ReportingStackProps) {
     super(scope, id, props);
     const { config } = props;
     const settings = reportingSettings(config);
+    const awsConfig = props.awsConfig ?? {};
+    const configLocation = configSnapshotsLocation(awsConfig, settings.syncBucketName);
     const accessLogs = new AccessLogsBucket(this, 'AccessLogs');
     this.accessLogs = accessLogs;
     this.key = new ReportingKey(this, 'Key', {
       organizationId: config.organizationId,
       quickSight: config.quickSight ?? false,
+      configDelivery: awsConfig.recorder ?? false,
     });
     this.syncBucket = new SyncBucket(this, 'SyncBucket', {
       bucketName: settings.syncBucketName,
@@ -53,6 +72,7 @@ export class ReportingStack extends Stack {
       key: this.key.key,
       retentionDays: settings.syncRetentionDays,
       accessLogs: accessLogs.bucket,
+      configDelivery: awsConfig.recorder ?? false,
     });
     this.workgroup = new QueryWorkgroup(this, 'Athena', {
       name: settings.workgroup,
@@ -63,6 +83,7 @@ export class ReportingStack extends Stack {
     this.catalogue = new AthenaCatalogue(this, 'Catalogue', {
       database: settings.database,
       location: `s3://${settings.syncBucketName}/${settings.syncPrefix}/`,
+      ...(configLocation ? { configLocation } : {}),
       syncBucket: this.syncBucket.bucket,
       resultsBucket: this.workgroup.resultsBucket,
       key: this.key.key,
@@ -80,8 +101,10 @@ export class ReportingStack extends Stack {
       workgroup: settings.workgroup,
       syncBucketName: settings.syncBucketName,
       syncPrefix: settings.syncPrefix,
+      ...(configLocation ? { configLocation } : {}),
     });
     this.delivery.node.addDependency(this.catalogue);
+    if (awsConfig.aggregator) this.configAggregator = new ConfigAggregator(this, 'ConfigAggregator');
     new CfnOutput(this, 'PackBucketName', { value: this.delivery.bucket.bucketName });
     new CfnOutput(this, 'SyncBucketName', { value: this.syncBucket.bucket.bucketName });
     new CfnOutput(this, 'KmsKeyArn', { value: this.key.key.keyArn });

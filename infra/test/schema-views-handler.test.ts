@@ -1,7 +1,7 @@
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { athenaSchema, renderViewDdl } from '@patchboard/engine-athena';
+import { athenaSchema, CONFIG_SNAPSHOT_TABLE, renderViewDdl } from '@patchboard/engine-athena';
 import { handler } from '../lambda/schema-views/handler.js';
 
 const athena = mockClient(AthenaClient);
@@ -52,6 +52,28 @@ describe('schema-views handler', () => {
         Data: { Views: String(views.length) },
       }),
     ]);
+  });
+
+  it('with a ConfigLocation, the EC2 views are created over the Config snapshots too', async () => {
+    answers();
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q' });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { QueryExecutionId: 'q', Status: { State: 'SUCCEEDED' } } });
+    const configLocation = 's3://patchboard-sync-123456789012-eu-west-1/AWSLogs/';
+    const base = event('Create');
+    await handler({
+      ...base,
+      ResourceProperties: { ...base.ResourceProperties, ConfigLocation: configLocation },
+    });
+    const sql = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString);
+    const withConfig = athenaSchema({ location, configLocation }).views.map(renderViewDdl);
+    expect(sql).toEqual(withConfig);
+    // Not the default schema's DDL: the EC2 instance view reads the snapshot table.
+    expect(sql).not.toEqual(views.map(renderViewDdl));
+    expect(sql.find((q) => q?.includes('VIEW custom_patchboardec2instance'))).toContain(
+      CONFIG_SNAPSHOT_TABLE,
+    );
   });
 
   it('Delete drops the views in reverse order', async () => {

@@ -352,7 +352,7 @@ describe('Lambda bundles', () => {
     const handlers = readdirSync(join(INFRA_ROOT, 'lambda'), { withFileTypes: true })
       .filter((d) => d.isDirectory() && existsSync(handlerEntry(d.name)))
       .map((d) => d.name);
-    expect(handlers.sort()).toEqual(['delivery', 'org-sync', 'schema-views']);
+    expect(handlers.sort()).toEqual(['delivery', 'org-sync', 'platform-tags', 'schema-views']);
     for (const name of handlers) {
       const result = buildSync({
         entryPoints: [handlerEntry(name)],

@@ -10,13 +10,15 @@ import { applyViews, dropViews } from './views.js';
 export interface ViewsProperties {
   readonly Database: string;
   readonly Location: string;
+  /** The AWS Config `AWSLogs/` root, when the EC2 views also read Config snapshots. */
+  readonly ConfigLocation?: string;
 }
 
 const client = new AthenaClient({});
 
 export async function handler(event: CustomResourceEvent<ViewsProperties>): Promise<void> {
   await handleCustomResource(event, async (e) => {
-    const { Database: database, Location: location } = e.ResourceProperties;
+    const { Database: database, Location: location, ConfigLocation: configLocation } = e.ResourceProperties;
     const physicalResourceId = `${database}-views`;
     const engine = new AthenaQueryEngine({
       client,
@@ -24,7 +26,11 @@ export async function handler(event: CustomResourceEvent<ViewsProperties>): Prom
       workgroup: process.env.ATHENA_WORKGROUP ?? 'patchboard',
       timeoutMs: 60_000,
     });
-    const views = athenaSchema({ location, format: 'json' }).views;
+    const views = athenaSchema({
+      location,
+      format: 'json',
+      ...(configLocation ? { configLocation } : {}),
+    }).views;
     if (e.RequestType === 'Delete') {
       await dropViews(engine, views);
     } else {

@@ -10,6 +10,8 @@ export interface AthenaCatalogueProps {
   readonly database: string;
   /** `s3://bucket/prefix/` the syncs write under. */
   readonly location: string;
+  /** The AWS Config `AWSLogs/` root, when snapshots are read: adds engine-athena's Config snapshot table. */
+  readonly configLocation?: string;
   readonly syncBucket: s3.IBucket;
   readonly resultsBucket: s3.Bucket;
   readonly key: kms.IKey;
@@ -31,7 +33,11 @@ export class AthenaCatalogue extends Construct {
   constructor(scope: Construct, id: string, props: AthenaCatalogueProps) {
     super(scope, id);
     this.databaseName = checkDatabaseName(props.database);
-    const schema = athenaSchema({ location: props.location, format: 'json' });
+    const schema = athenaSchema({
+      location: props.location,
+      format: 'json',
+      ...(props.configLocation ? { configLocation: props.configLocation } : {}),
+    });
     const account = Stack.of(this).account;
     const database = new glue.CfnDatabase(this, 'Database', {
       catalogId: account,
@@ -103,6 +109,7 @@ export class AthenaCatalogue extends Construct {
       properties: {
         Database: this.databaseName,
         Location: props.location,
+        ...(props.configLocation ? { ConfigLocation: props.configLocation } : {}),
         // Any change to the view SQL changes this and re-runs the DDL.
         ViewsSha256: createHash('sha256').update(viewStatements.join('\n;\n')).digest('hex'),
       },

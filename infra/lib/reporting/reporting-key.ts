@@ -6,6 +6,8 @@ export interface ReportingKeyProps {
   readonly organizationId: string;
   /** Also let QuickSight's service role decrypt; default false. */
   readonly quickSight?: boolean;
+  /** Let the organisation's AWS Config delivery channels encrypt snapshots with the key; default false. */
+  readonly configDelivery?: boolean;
 }
 
 /**
@@ -32,6 +34,20 @@ export class ReportingKey extends Construct {
         conditions: { StringEquals: { 'aws:SourceOrgID': props.organizationId } },
       }),
     );
+    if (props.configDelivery) {
+      // Config writes snapshots as its service principal (the member recorder roles are not granted the
+      // bucket), so the key must admit config.amazonaws.com with the two actions Config documents for
+      // delivery to an SSE-KMS bucket, for the organisation only.
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'ConfigDeliveryOfTheOrganization',
+          principals: [new iam.ServicePrincipal('config.amazonaws.com')],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceOrgID': props.organizationId } },
+        }),
+      );
+    }
     if (props.quickSight) {
       const stack = this.key.stack;
       this.key.addToResourcePolicy(

@@ -10,7 +10,7 @@ import {
   Validations,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { INVENTORY_TYPES } from '@patchboard/core';
+import { INVENTORY_TYPES, PatchboardError } from '@patchboard/core';
 import { athenaSchema } from '@patchboard/engine-athena';
 import { handlerFunction } from '../bundle.js';
 import type { DeliveryConfig } from '../config.js';
@@ -34,6 +34,20 @@ export interface ScheduledDeliveryProps {
   readonly workgroup: string;
   readonly syncBucketName: string;
   readonly syncPrefix: string;
+  /** The AWS Config `AWSLogs/` root (`s3://bucket/[prefix/]AWSLogs/`), when the views read Config snapshots. */
+  readonly configLocation?: string;
+}
+
+/** `s3://bucket/key/prefix/` as bucket and key prefix (validated upstream: app-config or the reporting stack). */
+function splitS3Location(location: string): { bucket: string; keyPrefix: string } {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(location);
+  if (!match) {
+    throw new PatchboardError(
+      'CONFIG',
+      `The Config snapshot location ${JSON.stringify(location)} is not an s3://bucket/prefix/ location; give config.snapshotsLocation as s3://bucket/[prefix/]AWSLogs/.`,
+    );
+  }
+  return { bucket: match[1] ?? '', keyPrefix: match[2] ?? '' };
 }
 
 /**
@@ -89,7 +103,10 @@ export class ScheduledDelivery extends Construct {
         ],
       }),
     );
-    const schema = athenaSchema({ location: `s3://${props.syncBucketName}/${props.syncPrefix}/` });
+    const schema = athenaSchema({
+      location: `s3://${props.syncBucketName}/${props.syncPrefix}/`,
+      ...(props.configLocation ? { configLocation: props.configLocation } : {}),
+    });
     const syncBucket = s3.Bucket.fromBucketName(this, 'SyncBucket', props.syncBucketName);
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -122,6 +139,33 @@ export class ScheduledDelivery extends Construct {
         ),
       }),
     );
+    if (props.configLocation) {
+      // The Config snapshot table reads every object under the AWSLogs/ root, in the sync bucket (recorder on)
+      // or in the organisation's own Config bucket (snapshotsLocation); the reporting key's Decrypt is granted
+      // with the query results.
+      const { bucket, keyPrefix } = splitS3Location(props.configLocation);
+      const snapshots =
+        bucket === props.syncBucketName ? syncBucket : s3.Bucket.fromBucketName(this, 'ConfigBucket', bucket);
+      if (snapshots !== syncBucket) {
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+            resources: [snapshots.bucketArn],
+          }),
+        );
+      }
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: ['s3:GetObject'],
+          resources: [snapshots.arnForObjects(`${keyPrefix}*`)],
+        }),
+      );
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/${keyPrefix}*]`,
+        reason:
+          'Athena reads every Config snapshot below the AWSLogs/ root: one per account, Region and day, named by AWS Config.',
+      });
+    }
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],

@@ -9,6 +9,8 @@ export interface SyncBucketProps {
   /** Days an object may go without being rewritten by a sync before it expires. */
   readonly retentionDays: number;
   readonly accessLogs: s3.IBucket;
+  /** Let the organisation's AWS Config delivery channels write snapshots under `AWSLogs/`; default false. */
+  readonly configDelivery?: boolean;
 }
 
 /**
@@ -61,6 +63,38 @@ export class SyncBucket extends Construct {
         // Inventory keys only: `<prefix>/AWS:<Type>/accountid=<id>/…`.
         resources: [this.bucket.arnForObjects('*/accountid=*/*')],
         conditions: { StringEquals: fromOrganization },
+      }),
+    );
+    if (props.configDelivery) this.admitConfigDelivery(fromOrganization);
+  }
+
+  /**
+   * AWS Config's delivery channels (config.amazonaws.com, delivering for the organisation's accounts) check
+   * the bucket and write snapshots and history under `AWSLogs/<account>/Config/`. `aws:SourceOrgID` is the
+   * organisation-wide form of the `aws:SourceAccount` key Config documents: present on every request a
+   * service principal makes for a source account, so no account list to keep up to date (the reference
+   * template admitted any account's Config here).
+   */
+  private admitConfigDelivery(fromOrganization: Record<string, string>): void {
+    const config = new iam.ServicePrincipal('config.amazonaws.com');
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ConfigChecksTheBucket',
+        principals: [config],
+        actions: ['s3:GetBucketAcl', 's3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringEquals: fromOrganization },
+      }),
+    );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'ConfigWritesSnapshotsOnly',
+        principals: [config],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('AWSLogs/*/Config/*')],
+        conditions: {
+          StringEquals: { ...fromOrganization, 's3:x-amz-acl': 'bucket-owner-full-control' },
+        },
       }),
     );
   }
