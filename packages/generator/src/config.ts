@@ -230,7 +230,7 @@ export function unmanagedTruth(plan: NodePlan, state: Ec2State | null, at: numbe
     name: tag('Name'),
     platformType: plan.platform.platformType,
     platformName: platformDetails(plan),
-    platformVersion: plan.platform.platformVersion,
+    platformVersion: null,
     instanceStatus: null,
     managed: false,
     instanceState,

@@ -48,8 +48,10 @@ export interface TruthNode {
   nodeId: string;
   name: string | null;
   platformType: 'Linux' | 'Windows';
+  /** The agent's PlatformName; for an unmanaged instance, EC2's PlatformDetails from its Config item. */
   platformName: string;
-  platformVersion: string;
+  /** The agent's PlatformVersion; null for an unmanaged instance (EC2 and Config do not give one). */
+  platformVersion: string | null;
   /** Exactly as written; null when omitted, or when no agent reports for the node (managed false). */
   instanceStatus: string | null;
   /** Whether an SSM Agent reports for the node: false for an EC2 instance with no SSM data at all. */
