@@ -38,6 +38,9 @@ describe('patchboard generate --unmanaged-pct', () => {
     const args = ['generate', '--out', out, '--nodes', '40', '--unmanaged-pct', '12.5', '--seed', '3'];
     const { code, stderr } = await patchboard(...args, '--at', '2026-10-31T00:00:00Z');
     expect(code, stderr).toBe(0);
+    expect(stderr).toContain(
+      'Generated 40 nodes (5 EC2 instances without an agent, in AWS Config snapshots only)',
+    );
     const { meta, nodes } = await readTruth(out);
     expect(meta.unmanagedPct).toBe(12.5);
     expect(nodes).toHaveLength(40);

@@ -56,6 +56,8 @@ export interface GenerateOptions {
 
 export interface GenerateSummary {
   nodes: number;
+  /** Of those, EC2 instances with no working SSM Agent. */
+  unmanaged: number;
   /** Files and bytes of the bucket copy (the last snapshot). */
   files: number;
   bytes: number;
@@ -289,6 +291,7 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
   const last = perDay.at(-1);
   return {
     nodes: shape.nodes,
+    unmanaged: unmanaged.reduce((sum, flag) => sum + flag, 0),
     files: last?.files ?? 0,
     bytes: last?.bytes ?? 0,
     snapshots: dates,

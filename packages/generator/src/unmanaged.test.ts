@@ -106,6 +106,7 @@ describe('a fleet with 12.5% unmanaged instances over 3 days', () => {
     expect(truth).toHaveLength(NODES);
     const unmanaged = truth.filter((n) => !n.managed);
     expect(unmanaged).toHaveLength(100);
+    expect(summary.unmanaged).toBe(100);
     for (const node of unmanaged) {
       expect(node.nodeId).toMatch(/^i-[0-9a-f]{17}$/);
       expect(node.instanceStatus).toBeNull();

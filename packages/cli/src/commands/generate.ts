@@ -64,7 +64,7 @@ export function registerGenerate(program: Command): void {
         });
         progress.stop();
         process.stderr.write(
-          `Generated ${summary.nodes} nodes: ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.bucketDir} (${summary.snapshots.length} snapshot${summary.snapshots.length === 1 ? '' : 's'}); ground truth in ${summary.truthDir}\n`,
+          `Generated ${summary.nodes} nodes${summary.unmanaged > 0 ? ` (${summary.unmanaged} EC2 instances without an agent, in AWS Config snapshots only)` : ''}: ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.bucketDir} (${summary.snapshots.length} snapshot${summary.snapshots.length === 1 ? '' : 's'}); ground truth in ${summary.truthDir}\n`,
         );
       },
     );
