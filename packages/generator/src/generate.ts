@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { Baselines } from './baselines.js';
 import { buildCatalogue, type Catalogue, PATCH_LIFETIME_DAYS, PLATFORMS } from './catalogue.js';
 import { DAY, dayNumber, isoDate, isoSeconds } from './clock.js';
-import { account, type FleetShape, type NodePlan, planNode, REGIONS } from './fleet.js';
+import { type ConfigItems, configItems, ec2StateAt, unmanagedTruth } from './config.js';
+import { ConfigSnapshots } from './config-snapshots.js';
+import {
+  account,
+  type FleetShape,
+  type NodePlan,
+  planNode,
+  REGIONS,
+  selectUnmanaged,
+  withHostileTags,
+} from './fleet.js';
 import { NodePatching, NON_COMPLIANT_STATES } from './patching.js';
 import { emptyTally, type QuirkTally } from './quirks.js';
 import { NodeSnapshots, type NodeSnapshot, TYPE_NAMES, type TypeName } from './snapshot.js';
@@ -34,12 +44,20 @@ export interface GenerateOptions {
   at?: string;
   /** A sync prefix written before AWS:<Type>/, e.g. "ssm-inventory". */
   prefix?: string;
+  /**
+   * Default 0: the share (0 to 100) of nodes that are EC2 instances with no working SSM Agent, written only to
+   * AWS Config snapshots under `AWSLogs/`. Above 0, every snapshot also gets one Config snapshot per account
+   * and Region listing all its EC2 instances.
+   */
+  unmanagedPct?: number;
   /** Called every ~1% of nodes. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface GenerateSummary {
   nodes: number;
+  /** Of those, EC2 instances with no working SSM Agent. */
+  unmanaged: number;
   /** Files and bytes of the bucket copy (the last snapshot). */
   files: number;
   bytes: number;
@@ -53,6 +71,7 @@ interface Settings {
   outDir: string;
   shape: FleetShape;
   prefix: string;
+  unmanagedPct: number;
 }
 
 /** Concurrent file tasks: enough to keep the disk busy, few enough to bound memory and descriptors. */
@@ -75,9 +94,14 @@ function settle(options: GenerateOptions): Settings {
   }
   const days = whole('days', options.days ?? 1, 1, 366);
   const prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
+  const unmanagedPct = options.unmanagedPct ?? 0;
+  if (!Number.isFinite(unmanagedPct) || unmanagedPct < 0 || unmanagedPct > 100) {
+    throw new RangeError(`unmanagedPct must be a number from 0 to 100, such as 12.5; got ${unmanagedPct}.`);
+  }
   return {
     outDir: options.outDir,
     prefix,
+    unmanagedPct,
     shape: {
       seed: whole('seed', options.seed ?? 1, 0, 2 ** 32 - 1),
       nodes: whole('nodes', options.nodes ?? 800, 1, 10_000_000),
@@ -94,12 +118,18 @@ const objectKey = (prefix: string, type: string, plan: NodePlan) =>
   `${prefix ? `${prefix}/` : ''}${type}/accountid=${plan.account.accountId}/region=${plan.region}/resourcetype=ManagedInstanceInventory/${plan.nodeId}.json`;
 
 export async function generateFleet(options: GenerateOptions): Promise<GenerateSummary> {
-  const { outDir, shape, prefix } = settle(options);
+  const { outDir, shape, prefix, unmanagedPct } = settle(options);
   const bucketDir = join(outDir, 'bucket');
   const truthDir = join(outDir, 'truth');
   const daysDir = join(outDir, 'days');
+  const scratchDir = join(outDir, '.config-items');
   // Synchronously: the asynchronous fs.rm queues every file of the tree at once, gigabytes for a large fleet.
-  for (const dir of [bucketDir, truthDir, daysDir]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [bucketDir, truthDir, daysDir, scratchDir]) rmSync(dir, { recursive: true, force: true });
+  const withConfig = unmanagedPct > 0;
+  const unmanaged = selectUnmanaged(shape, unmanagedPct);
+  // One unmanaged instance carries hostile tags, as nodes HOSTILE_NAME_INDEX and HOSTILE_TEAM_INDEX do.
+  const hostileUnmanaged = shape.nodes >= 20 ? unmanaged.indexOf(1) : -1;
+  const config = new ConfigSnapshots(scratchDir, shape.seed);
 
   const times = Array.from({ length: shape.days }, (_, d) => shape.firstSnapshot + d * DAY);
   const dates = times.map(isoDate);
@@ -135,8 +165,32 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
   const eventsFile = new LineFile(join(truthDir, 'patch-events.ndjson'));
   const perDay = dates.map(() => ({ nodes: 0, files: 0, bytes: 0, quirks: emptyTally() }));
   const progressStep = Math.max(1, Math.floor(shape.nodes / 100));
+  const reportProgress = (index: number) => {
+    if (options.onProgress && ((index + 1) % progressStep === 0 || index + 1 === shape.nodes)) {
+      options.onProgress(index + 1, shape.nodes);
+    }
+  };
 
   for (let index = 0; index < shape.nodes; index++) {
+    if (unmanaged[index] === 1) {
+      const plan =
+        index === hostileUnmanaged ? withHostileTags(planNode(shape, index)) : planNode(shape, index);
+      const items: (ConfigItems | null)[] = [];
+      for (const [d, t] of times.entries()) {
+        const day = perDay[d];
+        if (plan.launchedAt > t || !day) continue;
+        const state = ec2StateAt(plan, true, shape, t);
+        const truth = unmanagedTruth(plan, state, t);
+        day.nodes++;
+        await truthFiles[d]?.write(JSON.stringify(truth));
+        items[d] =
+          state &&
+          configItems(plan, shape.seed, { state, managed: false, status: truth.status, lastScan: null });
+      }
+      await config.addNode(plan.account.accountId, plan.region, items);
+      reportProgress(index);
+      continue;
+    }
     const plan = planNode(shape, index);
     const catalogue = catalogues.get(plan.platform.family);
     if (!catalogue) throw new Error(`no catalogue for ${plan.platform.family}`);
@@ -145,11 +199,22 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
     const snapshots = new NodeSnapshots(plan, baseline, patching);
     const contents = new Map<TypeName, (string | undefined)[]>();
     const events = new Map<number, TruthPatchEvent>();
+    const items: (ConfigItems | null)[] = [];
 
     for (let d = 0; d < shape.days; d++) {
-      const snapshot = snapshots.at(times[d] ?? shape.at);
+      const t = times[d] ?? shape.at;
+      const state = withConfig ? ec2StateAt(plan, false, shape, t) : null;
+      const snapshot = snapshots.at(t, state?.name ?? null);
       const day = perDay[d];
       if (!snapshot || !day) continue;
+      if (state) {
+        items[d] = configItems(plan, shape.seed, {
+          state,
+          managed: true,
+          status: snapshot.truth.status,
+          lastScan: snapshot.reportedAt,
+        });
+      }
       day.nodes++;
       addQuirks(day.quirks, snapshot.quirks);
       await truthFiles[d]?.write(JSON.stringify(snapshot.truth));
@@ -168,9 +233,8 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
       await tasks.start(() => writeVersions(key, versions, copies, bucketDir));
     }
     for (const event of events.values()) await eventsFile.write(JSON.stringify(event));
-    if (options.onProgress && ((index + 1) % progressStep === 0 || index + 1 === shape.nodes)) {
-      options.onProgress(index + 1, shape.nodes);
-    }
+    if (withConfig) await config.addNode(plan.account.accountId, plan.region, items);
+    reportProgress(index);
   }
 
   // The sync's permission probe, in every account of every copy: readers must skip it.
@@ -186,6 +250,21 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
   }
   await tasks.drain();
   await Promise.all([...truthFiles.map((file) => file.close()), eventsFile.close()]);
+  const configDays = withConfig
+    ? await config.write(
+        accounts.map((a) => a.accountId),
+        regions,
+        times,
+        copies,
+        bucketDir,
+      )
+    : [];
+  for (const [d, configDay] of configDays.entries()) {
+    const day = perDay[d];
+    if (!day) continue;
+    day.files += configDay.keys.length;
+    day.bytes += configDay.bytes;
+  }
 
   const baselineList = baselines.list(regions, PLATFORMS).map((b) => ({
     baselineId: b.baselineId,
@@ -203,6 +282,8 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
       staleAfterDays: STALE_AFTER_DAYS,
       baselines: baselineList,
       files: day.files,
+      unmanagedPct,
+      configSnapshots: configDays[d]?.keys ?? [],
       quirks: day.quirks,
     };
     await writeFile(join(truthDir, `${meta.date}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`);
@@ -210,6 +291,7 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
   const last = perDay.at(-1);
   return {
     nodes: shape.nodes,
+    unmanaged: unmanaged.reduce((sum, flag) => sum + flag, 0),
     files: last?.files ?? 0,
     bytes: last?.bytes ?? 0,
     snapshots: dates,

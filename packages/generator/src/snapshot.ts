@@ -6,7 +6,7 @@
  */
 import type { Baseline } from './baselines.js';
 import { dayNumber, isoSeconds, MINUTE, WEEK } from './clock.js';
-import type { NodePlan } from './fleet.js';
+import { type NodePlan, tagValue } from './fleet.js';
 import { NON_COMPLIANT_STATES, type NodePatching, type Operation, type PatchItem } from './patching.js';
 import {
   countsAsNumbers,
@@ -85,8 +85,11 @@ export class NodeSnapshots {
     private readonly patching: NodePatching,
   ) {}
 
-  /** The node at instant `t`; null before it was launched. */
-  at(t: number): NodeSnapshot | null {
+  /**
+   * The node at instant `t`; null before it was launched. `instanceState` is its EC2 state in the Config
+   * snapshot of that instant, null when none lists it.
+   */
+  at(t: number, instanceState: string | null = null): NodeSnapshot | null {
     const plan = this.plan;
     if (plan.launchedAt > t) return null;
     const endedAt = plan.endedAt !== null && plan.endedAt <= t ? plan.endedAt : null;
@@ -141,7 +144,13 @@ export class NodeSnapshots {
 
     return {
       files,
-      truth: this.truth(t, instanceStatus, operation, items, associationNonCompliant),
+      truth: this.truth(
+        t,
+        { instanceStatus, instanceState, informationTime: statusTime },
+        operation,
+        items,
+        associationNonCompliant,
+      ),
       items,
       reportedAt: operation?.end ?? null,
       quirks,
@@ -179,19 +188,14 @@ export class NodeSnapshots {
 
   private truth(
     t: number,
-    instanceStatus: string | null,
+    agent: { instanceStatus: string | null; instanceState: string | null; informationTime: number },
     operation: Operation | null,
     items: readonly PatchItem[],
     associationNonCompliant: boolean,
   ): TruthNode {
+    const { instanceStatus, instanceState } = agent;
     const plan = this.plan;
-    const tag = (...keys: string[]) => {
-      for (const key of keys) {
-        const found = plan.tags.find(([k]) => k === key);
-        if (found) return found[1];
-      }
-      return null;
-    };
+    const tag = (...keys: string[]) => tagValue(plan, ...keys);
     const count = (state: string) => items.filter((item) => item.state === state).length;
     const nonCompliant = items.filter((item) => NON_COMPLIANT_STATES.has(item.state));
     return {
@@ -204,13 +208,21 @@ export class NodeSnapshots {
       platformVersion: plan.platform.platformVersion,
       instanceStatus,
       managed: true,
-      instanceState: null,
+      instanceState,
       agentVersion: plan.agentVersion,
       team: tag('Team', 'team'),
       environment: tag('Environment', 'environment', 'Env', 'env'),
       patchGroup: tag('Patch Group'),
       baselineId: operation ? this.baseline.baselineId : null,
-      status: statusOf(instanceStatus, operation !== null, nonCompliant.length, operation?.end ?? null, t),
+      status: statusOf(
+        {
+          ...agent,
+          hasPatchData: operation !== null,
+          nonCompliantItems: nonCompliant.length,
+          lastScan: operation?.end ?? null,
+        },
+        t,
+      ),
       lastScanTime: operation ? isoSeconds(operation.end) : null,
       installed: count('Installed'),
       installedOther: count('InstalledOther'),

@@ -21,8 +21,15 @@ export interface TruthMeta {
   regions: string[];
   staleAfterDays: 7;
   baselines: { baselineId: string; patchGroup: string | null; operatingSystem: string }[];
-  /** Files in this snapshot's bucket copy, the sync's test.json probes included. */
+  /** Files in this snapshot's bucket copy, the sync's test.json probes and Config snapshots included. */
   files: number;
+  /** The share of nodes generated as EC2 instances with no working SSM Agent, 0 to 100. */
+  unmanagedPct: number;
+  /**
+   * The AWS Config snapshot files of this snapshot's bucket copy, keys from its root
+   * (`AWSLogs/<account>/Config/<region>/...json.gz`), one per account and Region; none when unmanagedPct is 0.
+   */
+  configSnapshots: string[];
   /** How many files (lines, for upperCaseStates) of this snapshot carry each formatting quirk. */
   quirks: {
     bom: number;
@@ -41,8 +48,10 @@ export interface TruthNode {
   nodeId: string;
   name: string | null;
   platformType: 'Linux' | 'Windows';
+  /** The agent's PlatformName; for an unmanaged instance, EC2's PlatformDetails from its Config item. */
   platformName: string;
-  platformVersion: string;
+  /** The agent's PlatformVersion; null for an unmanaged instance (EC2 and Config do not give one). */
+  platformVersion: string | null;
   /** Exactly as written; null when omitted, or when no agent reports for the node (managed false). */
   instanceStatus: string | null;
   /** Whether an SSM Agent reports for the node: false for an EC2 instance with no SSM data at all. */
@@ -52,7 +61,8 @@ export interface TruthNode {
    * Config snapshot lists the node (on-premises nodes, and fleets generated without `unmanagedPct`).
    */
   instanceState: string | null;
-  agentVersion: string;
+  /** The SSM Agent's version; null for an unmanaged instance. */
+  agentVersion: string | null;
   team: string | null;
   environment: string | null;
   /** The `Patch Group` tag. */
@@ -101,18 +111,40 @@ export interface TruthPatchEvent {
 
 export const STALE_AFTER_DAYS = 7;
 
+/** EC2 states in which an instance counts as inactive, as in Patchboard's default policy. */
+export const INACTIVE_INSTANCE_STATES: ReadonlySet<string> = new Set([
+  'stopping',
+  'stopped',
+  'shutting-down',
+  'terminated',
+]);
+
+export interface StatusFacts {
+  /** The SSM InstanceStatus; null when omitted or when no agent reports. */
+  readonly instanceStatus: string | null;
+  /** The EC2 state in the Config snapshot; null when no Config snapshot lists the node. */
+  readonly instanceState: string | null;
+  /** The captureTime of the node's AWS:InstanceInformation; null when it has none. */
+  readonly informationTime: number | null;
+  readonly hasPatchData: boolean;
+  readonly nonCompliantItems: number;
+  readonly lastScan: number | null;
+}
+
 /** The status rule, the generator's own copy: the first that applies. */
-export function statusOf(
-  instanceStatus: string | null,
-  hasPatchData: boolean,
-  nonCompliantItems: number,
-  lastScan: number | null,
-  at: number,
-): TruthStatus {
-  if (instanceStatus === 'Stopped' || instanceStatus === 'Terminated') return 'INACTIVE';
-  if (!hasPatchData) return 'NOT_SCANNED';
-  if (nonCompliantItems > 0) return 'NON_COMPLIANT';
-  if (lastScan === null || lastScan < at - STALE_AFTER_DAYS * 86_400_000) return 'STALE';
+export function statusOf(facts: StatusFacts, at: number): TruthStatus {
+  const staleBefore = at - STALE_AFTER_DAYS * 86_400_000;
+  if (facts.instanceStatus === 'Stopped' || facts.instanceStatus === 'Terminated') return 'INACTIVE';
+  if (facts.instanceState !== null && INACTIVE_INSTANCE_STATES.has(facts.instanceState)) return 'INACTIVE';
+  if (
+    facts.instanceState !== null &&
+    (facts.informationTime === null || facts.informationTime < staleBefore)
+  ) {
+    return 'UNMANAGED';
+  }
+  if (!facts.hasPatchData) return 'NOT_SCANNED';
+  if (facts.nonCompliantItems > 0) return 'NON_COMPLIANT';
+  if (facts.lastScan === null || facts.lastScan < staleBefore) return 'STALE';
   return 'COMPLIANT';
 }
 

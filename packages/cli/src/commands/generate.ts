@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { PatchboardError } from '@patchboard/core';
 import type { GlobalOptions } from '../context.js';
 import { startProgress } from '../progress.js';
-import { wholeNumber } from './options.js';
+import { percentage, wholeNumber } from './options.js';
 
 export function registerGenerate(program: Command): void {
   program
@@ -14,13 +14,19 @@ export function registerGenerate(program: Command): void {
       'after',
       '\nWrites <--out dir>/bucket (the bucket copy), <dir>/truth and, with --days, <dir>/days/<date>.',
     )
-    .option('--nodes <n>', 'managed nodes', wholeNumber, 800)
+    .option('--nodes <n>', 'nodes: managed nodes and unmanaged EC2 instances', wholeNumber, 800)
     .option('--accounts <n>', 'AWS accounts', wholeNumber, 3)
     .option('--regions <n>', 'Regions per account', wholeNumber, 1)
     .option('--days <n>', 'dated daily snapshots in which the fleet evolves', wholeNumber, 1)
     .option('--seed <n>', 'random seed: the same seed writes the same bytes', wholeNumber, 1)
     .option('--at <iso>', 'time of the (last) snapshot, e.g. 2026-10-31T23:00:00Z (default: today 00:00 UTC)')
     .option('--prefix <prefix>', 'sync prefix before the AWS:<Type>/ folders')
+    .option(
+      '--unmanaged-pct <pct>',
+      'share of nodes (0-100) that are EC2 instances with no working SSM Agent, listed only in AWS Config snapshots under AWSLogs/',
+      percentage,
+      0,
+    )
     .action(
       async (
         options: {
@@ -31,6 +37,7 @@ export function registerGenerate(program: Command): void {
           seed: number;
           at?: string;
           prefix?: string;
+          unmanagedPct: number;
         },
         command: Command,
       ) => {
@@ -50,13 +57,14 @@ export function registerGenerate(program: Command): void {
           regions: options.regions,
           days: options.days,
           seed: options.seed,
+          unmanagedPct: options.unmanagedPct,
           ...(options.at ? { at: options.at } : {}),
           ...(options.prefix ? { prefix: options.prefix } : {}),
           onProgress: (done, total) => progress.update(done, total, 'nodes'),
         });
         progress.stop();
         process.stderr.write(
-          `Generated ${summary.nodes} nodes: ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.bucketDir} (${summary.snapshots.length} snapshot${summary.snapshots.length === 1 ? '' : 's'}); ground truth in ${summary.truthDir}\n`,
+          `Generated ${summary.nodes} nodes${summary.unmanaged > 0 ? ` (${summary.unmanaged} EC2 instances without an agent, in AWS Config snapshots only)` : ''}: ${summary.files} files, ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.bucketDir} (${summary.snapshots.length} snapshot${summary.snapshots.length === 1 ? '' : 's'}); ground truth in ${summary.truthDir}\n`,
         );
       },
     );
