@@ -6,14 +6,15 @@ import { defineReport } from './report.js';
 export const agentVersions = defineReport({
   id: 'agent-versions',
   title: 'SSM Agent versions',
-  description: 'Active managed nodes per SSM Agent version and platform type, newest version first.',
+  description:
+    'Active nodes with an SSM Agent per agent version and platform type, newest version first (an instance that never had an agent is not listed; one whose agent fell silent is).',
   params: z.object({}).strict(),
   compile(_params, context) {
     return sql`WITH ${nodeFactsCte(context)}
 SELECT coalesce(agent_version, '(unknown)') AS agent_version, coalesce(platform_type, '(unknown)') AS platform_type,
   count(*) AS nodes
 FROM node_facts
-WHERE status <> 'INACTIVE'
+WHERE status <> 'INACTIVE' AND NOT (status = 'UNMANAGED' AND agent_report_time IS NULL)
 GROUP BY 1, 2
 ORDER BY 1 DESC, 2`;
   },
