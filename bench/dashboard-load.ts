@@ -352,6 +352,21 @@ try {
         saturationRequestsPerSecond: flat.length / SATURATION_SECONDS,
         rssFirstHalfMaxMiB: Math.max(...half),
         rssMaxMiB: Math.max(...rss),
+        rssFirstMiB: rss[0],
+        rssLastMiB: rss.at(-1),
+        // Each view under the visitors' load: requests and p50/p95/p99 in milliseconds.
+        views: Object.fromEntries(
+          [...visitors.samples].map(([name, times]) => {
+            const sorted = [...times].sort((a, b) => a - b);
+            return [
+              name,
+              {
+                requests: sorted.length,
+                ...Object.fromEntries([50, 95, 99].map((p) => [`p${p}Ms`, percentile(sorted, p)])),
+              },
+            ];
+          }),
+        ),
       }),
     );
   }

@@ -25,3 +25,4 @@ export * from './trend.js';
 export * from './history-tables.js';
 export * from './cells.js';
 export * from './audit-pack.js';
+export * from './snapshot-lookups.js';

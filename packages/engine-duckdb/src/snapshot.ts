@@ -22,6 +22,9 @@ export interface Snapshot {
   readonly engine: QueryEngine;
 }
 
+/** DuckDB's memory for one snapshot's buffers and queries (a 10,000-node month of history is ~110 MB on disk). */
+const SNAPSHOT_MEMORY_LIMIT = '256MB';
+
 interface Held {
   readonly snapshot: Snapshot;
   readonly folder: string;
@@ -130,7 +133,12 @@ export class DatabaseSnapshots {
     }
     // The copy is private, so it is opened for writing: a database from an older Patchboard gets the current
     // schema here, and the dashboard reads it without waiting for the next ingest.
-    const engine = new DuckDbQueryEngine(await openDatabase(copy));
+    const opened = await openDatabase(copy);
+    // Two copies are open while a new one is prepared beside the one shown; DuckDB would let each take most of
+    // the machine's memory for its buffers. Bounded, each spills to its private folder instead.
+    await opened.connection.run(`SET memory_limit = '${SNAPSHOT_MEMORY_LIMIT}'`);
+    await opened.connection.run(`SET temp_directory = '${join(folder, 'spill').replaceAll("'", "''")}'`);
+    const engine = new DuckDbQueryEngine(opened);
     const next: Held = {
       snapshot: { version, takenAt: Date.now(), engine },
       folder,

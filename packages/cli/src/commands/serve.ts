@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { formatInstant, PatchboardError } from '@patchboard/core';
 import { readingAsOf, resolveContext, type CommandContext, type GlobalOptions } from '../context.js';
 import { renderCsv, renderHtmlReport } from '../output.js';
+import type { Snapshot } from '@patchboard/engine-duckdb';
 import { PACKAGE_VERSION } from '../version.js';
 
 const MINUTE_MS = 60_000;
@@ -80,17 +81,14 @@ export async function startDashboard(
   const now = () => (options.fixedTime ? context.now : Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS);
   const asOf = context.asOf;
   const { printPdf } = await import('../render/print-pdf.js');
+  // With --as-of every query reads history as it was then; otherwise the snapshot, a private copy, may take
+  // the dashboard's lookup tables.
+  const shown = (s: Snapshot) =>
+    asOf === undefined ? { ...s, privateCopy: true } : { ...s, engine: readingAsOf(s.engine, asOf) };
   const app = dashboard.createDashboardApp({
     data: {
-      // With --as-of every query reads history as it was then.
-      use: (work) =>
-        snapshots.use((s) => work(asOf === undefined ? s : { ...s, engine: readingAsOf(s.engine, asOf) })),
-      refresh: (prepare) =>
-        snapshots.refresh({
-          prepare:
-            prepare &&
-            ((s) => prepare(asOf === undefined ? s : { ...s, engine: readingAsOf(s.engine, asOf) })),
-        }),
+      use: (work) => snapshots.use((s) => work(shown(s))),
+      refresh: (prepare) => snapshots.refresh({ prepare: prepare && ((s) => prepare(shown(s))) }),
     },
     policy: context.config.policy,
     token,

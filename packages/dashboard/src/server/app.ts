@@ -13,9 +13,11 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import {
   compileReport,
+  evidenceLookup,
   formatInstant,
   isPatchboardError,
   nodeDetailQueries,
+  nodeHistoryLookup,
   parseIsoInstant,
   PatchboardError,
   type QueryResult,
@@ -27,6 +29,7 @@ import {
 } from '@patchboard/core';
 import { accessControl, hostCheck } from './access.js';
 import { AnswerCache } from './cache.js';
+import { SnapshotLookups } from './lookups.js';
 import { nodeFacets, nodeQuerySchema, pageNodes } from './nodes.js';
 import type { DashboardOptions, DataSnapshot, ReportDocument } from './options.js';
 
@@ -100,6 +103,9 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   const nodeLists = new AnswerCache<QueryResult>(4);
   const nodeDetails = new AnswerCache<Record<string, unknown>>(200);
   const serialised = new WeakMap<ReportDocument, string>();
+  const lookups = new SnapshotLookups(options.policy);
+  /** The data version and evaluation time requests last saw: when either moves on, older answers are dropped. */
+  let shown: { version: string; now: number } | undefined;
   let lastRefresh = 0;
 
   app.use(hostCheck(options.allowedHosts));
@@ -144,8 +150,24 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       close: () => snapshot.engine.close(),
     },
   });
-  const use = <T>(work: (snapshot: DataSnapshot) => Promise<T>) =>
-    data.use((snapshot) => work(queued(snapshot)));
+  const use = <T>(work: (snapshot: DataSnapshot, unqueued: DataSnapshot) => Promise<T>) =>
+    data.use((snapshot) => {
+      const now = options.now();
+      if (shown?.version !== snapshot.version || shown.now !== now) {
+        // New data, or the next minute, is shown: the answers for the one before would only hold memory until
+        // evicted (a new snapshot's answers, warmed before it was shown, stay).
+        if (shown) {
+          const stale =
+            shown.version === snapshot.version ? `${shown.version}|${shown.now}|` : `${shown.version}|`;
+          for (const cache of [answers, nodeLists, nodeDetails]) cache.dropPrefix(stale);
+        }
+        shown = { version: snapshot.version, now };
+        // The first snapshot was not prepared by a refresh: its lookup tables are built now, in the warming
+        // lane, and requests use the exact queries until they are ready. Later calls share that build.
+        void lookups.prepare(queued(snapshot, warmQueue));
+      }
+      return work(queued(snapshot), snapshot);
+    });
 
   const context = (snapshot: DataSnapshot, now: number): ReportContext => ({
     policy: options.policy,
@@ -185,6 +207,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     const deadline = Date.now() + WARM_BUDGET_MS;
     const questions: [string, () => Promise<unknown>][] = [
       ['the node table', () => nodeList(snapshot, now, undefined)],
+      ['the lookup tables', () => lookups.prepare(snapshot)],
       ...[...recent]
         .reverse()
         .map(([request, compute]): [string, () => Promise<unknown>] => [
@@ -303,7 +326,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
 
   app.get('/api/nodes/:account/:region/:node', async (c) => {
     const { account, region, node } = c.req.param();
-    const detail = await use((snapshot) => {
+    const detail = await use((snapshot, unqueued) => {
       const now = options.now();
       return nodeDetails.get(`${snapshot.version}|${now}|${c.req.path}`, async () => {
         // The node's row comes from the node table already read for this snapshot.
@@ -317,7 +340,10 @@ export function createDashboardApp(options: DashboardOptions): Hono {
             `There is no node ${node} in account ${account}, Region ${region}. The Nodes page lists them.`,
           );
         }
-        const queries = nodeDetailQueries(node, context(snapshot, now));
+        const queries = {
+          ...nodeDetailQueries(node, context(snapshot, now)),
+          ...(lookups.answersAt(snapshot, now) ? { history: nodeHistoryLookup(node) } : {}),
+        };
         const sections = [
           'tags',
           'instance',
@@ -327,9 +353,13 @@ export function createDashboardApp(options: DashboardOptions): Hono {
           'errors',
           'history',
         ] as const;
-        const results = await Promise.all(
-          sections.map((name) => snapshot.engine.run(queries[name].compile())),
-        );
+        // The page's queries take one turn of the queue together: read by node they are a few milliseconds
+        // each, and a page then waits for one turn instead of seven among everyone else's queries.
+        const results = await queue(async () => {
+          const answered = [];
+          for (const name of sections) answered.push(await unqueued.engine.run(queries[name].compile()));
+          return answered;
+        });
         return {
           report: 'node',
           generatedAt: formatInstant(now),
@@ -381,7 +411,15 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     const document = await answer(c, async (snapshot, now) => {
       const at = asOf ?? now;
       const compiled = compileReport(id, raw, context(snapshot, at));
-      const result = await snapshot.engine.run(compiled.query, asOf === undefined ? {} : { asOf });
+      // Evidence for a patch or CVE reads the snapshot's lookup table when it answers for this time.
+      const lookup =
+        id === 'cve-evidence' && asOf === undefined && lookups.answersAt(snapshot, at)
+          ? evidenceLookup(compiled.params, context(snapshot, at))
+          : undefined;
+      const result = await snapshot.engine.run(
+        lookup?.compile() ?? compiled.query,
+        asOf === undefined ? {} : { asOf },
+      );
       return {
         report: id,
         title: compiled.report.title,

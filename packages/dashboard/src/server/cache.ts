@@ -25,4 +25,9 @@ export class AnswerCache<T> {
     }
     return value;
   }
+
+  /** Forgets every answer whose key starts with `prefix`: answers of data or a time no longer shown. */
+  dropPrefix(prefix: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
 }

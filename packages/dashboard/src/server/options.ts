@@ -6,6 +6,11 @@ export interface DataSnapshot {
   /** When this snapshot was taken, epoch milliseconds. */
   readonly takenAt: number;
   readonly engine: QueryEngine;
+  /**
+   * The snapshot is a private, writable copy of the database that reads the data as it is now (no as-of
+   * time): the dashboard may add lookup tables to it. Never set on the database an ingest writes.
+   */
+  readonly privateCopy?: boolean;
 }
 
 /**
