@@ -9,9 +9,9 @@
  * queries (node-detail.ts, cve-evidence.ts) answer; before it, or with another as-of time, callers run those.
  * A test holds the answers of both side by side on an ingested database.
  */
-import { NON_COMPLIANT_PATCH_STATES } from './patch-state.js';
 import { sql, type SqlFragment } from './sql.js';
 import { formatInstant } from './timestamp.js';
+import { evidenceItemsCte } from './reports/cve-evidence.js';
 import { itemRunsCte } from './reports/item-runs.js';
 import { UNTAGGED } from './reports/node-compliance.js';
 import { nodeFactsCte } from './reports/node-facts.js';
@@ -35,9 +35,6 @@ FROM aws_complianceitem_history WHERE compliancetype = 'Patch'`;
  * by the column it is looked up by, so DuckDB's min/max zone maps skip every block but the one holding it.
  */
 export function lookupTableStatements(context: ReportContext): SqlFragment[] {
-  const { dialect } = context;
-  const at = dialect.instant(formatInstant(context.now));
-  const noncompliant = sql`patchstate IN ${sql.list(NON_COMPLIANT_PATCH_STATES)}`;
   const nodeHistory = sql.raw(NODE_HISTORY_TABLE);
   const evidence = sql.raw(EVIDENCE_TABLE);
   return [
@@ -53,27 +50,7 @@ ORDER BY resourceid, run_start DESC, patch_id, title`,
     // cve-evidence.ts's evidence_items for every item (its HAVING becomes the lookup's WHERE), with the node
     // columns it joins in: the node's name, status and team do not depend on the evaluation time.
     sql`CREATE TABLE ${evidence} AS WITH ${nodeFactsCte(context)},
-  item_history AS (
-    SELECT accountid, region, resourceid, id, title, patchstate, installedtime, cveids, valid_from,
-      CASE WHEN valid_to > ${at} THEN NULL ELSE valid_to END AS valid_to, last_seen
-    FROM aws_complianceitem_history
-    WHERE compliancetype = 'Patch' AND valid_from <= ${at}
-  ),
-  observed AS (
-    SELECT accountid, region, resourceid, max(last_observed_at) AS last_observed_at
-    FROM history_observations WHERE type_name = 'AWS:ComplianceItem' GROUP BY accountid, region, resourceid
-  ),
-  evidence_items AS (
-    SELECT accountid, region, resourceid, id, title,
-      ${dialect.stringAgg(sql.raw("nullif(cveids, '')"))} AS cve_ids,
-      ${dialect.maxBy(sql.raw('patchstate'), sql.raw('valid_from'))} AS state,
-      min(valid_from) FILTER (WHERE ${noncompliant}) AS first_seen_noncompliant,
-      max(installedtime) AS installed_time,
-      bool_or(valid_to IS NULL) AS still_reported,
-      max(last_seen) AS last_seen_closed
-    FROM item_history
-    GROUP BY accountid, region, resourceid, id, title
-  )
+  ${evidenceItemsCte(context)}
 SELECT i.*, f.name, f.instance_status, coalesce(f.team, ${UNTAGGED}) AS team, o.last_observed_at
 FROM evidence_items i
 LEFT JOIN node_facts f ON f.account_id = i.accountid AND f.region = i.region AND f.node_id = i.resourceid

@@ -93,6 +93,6 @@ WITH nodes AS (
 SELECT coalesce(agent_version, '(unknown)') AS agent_version, coalesce(platform_type, '(unknown)') AS platform_type,
   count(*) AS nodes
 FROM node_facts
-WHERE status <> 'INACTIVE'
+WHERE status <> 'INACTIVE' AND NOT (status = 'UNMANAGED' AND agent_report_time IS NULL)
 GROUP BY 1, 2
 ORDER BY 1 DESC, 2
