@@ -7,24 +7,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runPatchboard } from './support/run-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'patchboard.js');
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'handmade-bucket');
 const NOW = '2026-10-31T00:00:00Z';
 
-async function patchboard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Other programs (pdftotext) the tests read outputs with. */
+const run = promisify(execFile);
+const patchboard = runPatchboard;
 
 describe('patchboard on a hand-written bucket copy', () => {
   let dir: string;

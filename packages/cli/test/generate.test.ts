@@ -2,28 +2,14 @@
  * `patchboard generate --unmanaged-pct`: the option reaches the generator, and a share outside 0-100 is refused
  * before anything is written. The counts are checked against the generator's ground truth.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { readTruth } from '@patchboard/generator';
+import { runPatchboard } from './support/run-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', 'bin', 'patchboard.js');
-
-async function patchboard(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const patchboard = runPatchboard;
 
 describe('patchboard generate --unmanaged-pct', () => {
   let dir: string;
