@@ -68,7 +68,6 @@ const instanceItem = z.object({
   awsRegion: text,
   configurationItemCaptureTime: text,
   configurationItemStatus: text.optional(),
-  tags: z.record(text, text).nullish(),
   configuration: z
     .object({
       state: z.object({ name: text.nullish() }).nullish(),
@@ -77,6 +76,8 @@ const instanceItem = z.object({
       platform: text.nullish(),
       instanceType: text.nullish(),
       imageId: text.nullish(),
+      // The instance's EC2 tags as EC2 describes them; the Athena views read the same list.
+      tags: z.array(z.object({ key: text, value: text })).max(1000).nullish(),
     })
     .nullish(),
 });
@@ -199,7 +200,7 @@ export function configSnapshotInstances(
         imageId: configuration.imageId ?? null,
         managedRuleCompliance: verdict.managed ?? null,
         patchRuleCompliance: verdict.patch ?? null,
-        tags: Object.entries(item.tags ?? {}),
+        tags: (configuration.tags ?? []).map(({ key, value }) => [key, value] as const),
       },
     ];
   });
