@@ -77,7 +77,10 @@ const instanceItem = z.object({
       instanceType: text.nullish(),
       imageId: text.nullish(),
       // The instance's EC2 tags as EC2 describes them; the Athena views read the same list.
-      tags: z.array(z.object({ key: text, value: text })).max(1000).nullish(),
+      tags: z
+        .array(z.object({ key: text, value: text }))
+        .max(1000)
+        .nullish(),
     })
     .nullish(),
 });
