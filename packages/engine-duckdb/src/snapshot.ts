@@ -138,6 +138,10 @@ export class DatabaseSnapshots {
     // the machine's memory for its buffers. Bounded, each spills to its private folder instead.
     await opened.connection.run(`SET memory_limit = '${SNAPSHOT_MEMORY_LIMIT}'`);
     await opened.connection.run(`SET temp_directory = '${join(folder, 'spill').replaceAll("'", "''")}'`);
+    // The copy is deleted once closed, so writing its changes (the lookup tables) back into the file on close is
+    // wasted, and DuckDB closes on the event loop: at every switch to new data the dashboard stopped answering
+    // for about 1.5 s on a 10,000-node month while it did so.
+    await opened.connection.run('PRAGMA disable_checkpoint_on_shutdown');
     const engine = new DuckDbQueryEngine(opened);
     const next: Held = {
       snapshot: { version, takenAt: Date.now(), engine },
