@@ -354,12 +354,11 @@ export function createDashboardApp(options: DashboardOptions): Hono {
           'history',
         ] as const;
         // The page's queries take one turn of the queue together: read by node they are a few milliseconds
-        // each, and a page then waits for one turn instead of seven among everyone else's queries.
-        const results = await queue(async () => {
-          const answered = [];
-          for (const name of sections) answered.push(await unqueued.engine.run(queries[name].compile()));
-          return answered;
-        });
+        // each, and a page then waits for one turn instead of seven among everyone else's queries. Within the
+        // turn they run at once, on as many cores as DuckDB has (about half the time of one after another).
+        const results = await queue(() =>
+          Promise.all(sections.map((name) => unqueued.engine.run(queries[name].compile()))),
+        );
         return {
           report: 'node',
           generatedAt: formatInstant(now),
