@@ -15,7 +15,7 @@
  * Targets: API p99 under 250 ms for every view with 50 visitors for 60 s while an ingest runs, memory flat
  * (reliability issue); p95 under 100 ms with 20 (dashboard issue); the first page interactive in under 1 s;
  * the client bundle under 1 MB. A visitor opens a page — the page's requests at once, as the browser sends
- * them — reads it, and opens another. `patchboard serve` runs in its own process on loopback; the visitors are
+ * them — reads it, and opens another; visitors arrive over one think time. `patchboard serve` runs in its own process on loopback; the visitors are
  * this process. Figures are printed, never asserted.
  */
 import { spawn } from 'node:child_process';
@@ -120,6 +120,7 @@ try {
   // Patches missing somewhere now: the evidence a visitor looks up (a young fleet may have none overdue yet).
   const missing = (await get('/api/reports/missing-patches')).body as { rows: { patch_id: string }[] };
   if (missing.rows.length === 0) throw new Error('The fleet has no missing patch to look up evidence for.');
+  const dataVersionBefore = (meta as unknown as { dataVersion: string }).dataVersion;
   const somePage = (await get('/api/nodes?limit=1000')).body as {
     rows: { account_id: string; region: string; node_id: string }[];
   };
@@ -171,27 +172,60 @@ try {
   ];
   const load = async (clients: number, seconds: number, [thinkMin, thinkMax]: readonly number[]) => {
     const samples = new Map<string, number[]>(Object.keys(views).map((name) => [name, []]));
+    /** Every request as [seconds into the load when it was sent, milliseconds it took]. */
+    const timeline: [number, number][] = [];
+    /** Seconds into the load when a visitor first saw another data version than the one at the start. */
+    let newDataAt: number | undefined;
     let failures = 0;
-    const deadline = performance.now() + seconds * 1000;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    const think = () =>
+      new Promise((resolve) =>
+        setTimeout(
+          resolve,
+          Math.min(thinkMin! + Math.random() * (thinkMax! - thinkMin!), deadline - performance.now()),
+        ),
+      );
     await Promise.all(
       Array.from({ length: clients }, async () => {
+        // Visitors arrive over one think time, as people do, not all in the same millisecond.
+        await think();
         while (performance.now() < deadline) {
           await Promise.all(
             pick(pages).map(async (name) => {
+              const at = (performance.now() - started) / 1000;
               try {
-                samples.get(name)!.push((await get(views[name]!())).ms);
+                const { ms, body } = await get(views[name]!());
+                samples.get(name)!.push(ms);
+                timeline.push([at, ms]);
+                const version = (body as { dataVersion?: string }).dataVersion;
+                if (name === 'meta' && version !== dataVersionBefore) newDataAt ??= at;
               } catch {
                 failures += 1;
               }
             }),
           );
-          const think = thinkMin! + Math.random() * (thinkMax! - thinkMin!);
-          await new Promise((resolve) => setTimeout(resolve, Math.min(think, deadline - performance.now())));
+          await think();
         }
       }),
     );
-    return { samples, failures };
+    return { samples, failures, timeline, newDataAt };
   };
+  /** p99 per 10 seconds of the load: where the slow requests were (an ingest, the switch to its data). */
+  const windows = (timeline: [number, number][], seconds: number) =>
+    Array.from({ length: Math.ceil(seconds / 10) }, (_, i) => {
+      const times = timeline
+        .filter(([at]) => at >= i * 10 && at < (i + 1) * 10)
+        .map(([, took]) => took)
+        .sort((a, b) => a - b);
+      return {
+        from: i * 10,
+        to: Math.min((i + 1) * 10, seconds),
+        requests: times.length,
+        p99Ms: percentile(times, 99),
+        maxMs: times.at(-1) ?? NaN,
+      };
+    });
   /** Prints one row per view and returns every sample, sorted. */
   const table = (samples: Map<string, number[]>, withBaselines: boolean): number[] => {
     console.log(
@@ -284,6 +318,7 @@ try {
 
   // Load: CLIENTS visitors for SECONDS seconds. A visitor opens a page (its requests at once, as the browser
   // sends them), reads it for a think time, and opens the next; the ingest runs meanwhile.
+  const loadStarted = performance.now();
   const rss: number[] = [];
   // The server's resident memory, once a second, to see whether it stays flat.
   const sampler = setInterval(() => {
@@ -291,22 +326,23 @@ try {
     rss.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
   }, 1000);
   // An ingest in its own process a few seconds into the load, as `patchboard ingest` would run from cron.
+  /** When the ingest ran, in seconds into the load. */
+  let ingestSeconds: [number, number] | undefined;
   const ingestRun = INGEST
     ? new Promise<string>((resolve) => {
         setTimeout(() => {
           const started = performance.now();
           const child = spawn(process.execPath, [BIN, 'ingest', INGEST, '--db', dbPath], { stdio: 'ignore' });
-          child.on('exit', (code) =>
-            resolve(`exit ${code} after ${((performance.now() - started) / 1000).toFixed(1)} s`),
-          );
+          child.on('exit', (code) => {
+            ingestSeconds = [(started - loadStarted) / 1000, (performance.now() - loadStarted) / 1000];
+            resolve(`exit ${code} after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          });
         }, 5000);
       })
     : Promise.resolve('none');
-  const dataVersionBefore = (meta as unknown as { dataVersion: string }).dataVersion;
   const visitors = await load(CLIENTS, SECONDS, THINK_MS);
   clearInterval(sampler);
   const ingestOutcome = await ingestRun;
-  const dataVersionAfter = ((await get('/api/meta')).body as { dataVersion: string }).dataVersion;
   // Capacity: the same pages with no pause at all, so the server is saturated and latency is queueing.
   const saturated = await load(CLIENTS, SATURATION_SECONDS, [0, 0]);
 
@@ -322,8 +358,13 @@ try {
   console.log(
     `failed requests: ${saturated.failures}; throughput ${(flat.length / SATURATION_SECONDS).toFixed(0)} requests/s`,
   );
+  const inSeconds = (value: number) => `${value.toFixed(1)} s`;
   console.log(
-    `ingest during the load: ${ingestOutcome}${INGEST ? `; the dashboard ${dataVersionAfter === dataVersionBefore ? 'still shows the old data' : 'shows the new data'}` : ''}`,
+    `ingest during the load: ${ingestOutcome}${ingestSeconds ? `, from ${inSeconds(ingestSeconds[0])} to ${inSeconds(ingestSeconds[1])} into the load` : ''}${INGEST ? `; ${visitors.newDataAt === undefined ? 'visitors still saw the old data at the end' : `visitors saw the new data from ${inSeconds(visitors.newDataAt)}`}` : ''}`,
+  );
+  const timeline = windows(visitors.timeline, SECONDS);
+  console.log(
+    `p99 by 10 s of the load: ${timeline.map((w) => `${w.from}–${w.to} s ${ms(w.p99Ms)}`).join(', ')}`,
   );
   // Flat means the second half of the run holds no more than the first half reached: caches fill, then stop.
   const half = rss.slice(0, Math.ceil(rss.length / 2));
@@ -354,6 +395,9 @@ try {
         rssMaxMiB: Math.max(...rss),
         rssFirstMiB: rss[0],
         rssLastMiB: rss.at(-1),
+        ingestSeconds,
+        newDataSeenAtSeconds: visitors.newDataAt,
+        timeline,
         // Each view under the visitors' load: requests and p50/p95/p99 in milliseconds.
         views: Object.fromEntries(
           [...visitors.samples].map(([name, times]) => {

@@ -48,8 +48,10 @@ interface LoadFigures {
   worstViewP99Ms: number;
   allP99Ms: number;
   saturationRequestsPerSecond: number;
-  rssFirstHalfMaxMiB: number;
+  rssFirstMiB: number;
   rssMaxMiB: number;
+  rssLastMiB: number;
+  newDataSeenAtSeconds?: number;
 }
 
 function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
@@ -149,13 +151,13 @@ try {
       chars: CHARS,
     });
     loadTable.push([
-      `${load.visitors} visitors x ${load.seconds} s, ingest ${load.ingest}`,
+      `${load.visitors} visitors x ${load.seconds} s, ingest ${load.ingest}, ${load.newDataSeenAtSeconds === undefined ? 'new data not shown yet at the end' : `new data shown from ${load.newDataSeenAtSeconds.toFixed(0)} s`}`,
       load.requests.toLocaleString('en-US'),
       String(load.failures),
       `${load.worstViewP99Ms.toFixed(0)} ms`,
       `${load.allP99Ms.toFixed(0)} ms`,
       `${load.saturationRequestsPerSecond.toFixed(0)} requests/s`,
-      `${load.rssFirstHalfMaxMiB.toFixed(0)} MiB by half time, ${load.rssMaxMiB.toFixed(0)} MiB max`,
+      `first ${load.rssFirstMiB.toFixed(0)}, max ${load.rssMaxMiB.toFixed(0)}, last ${load.rssLastMiB.toFixed(0)} MiB`,
     ]);
     console.log(loadTable.toString());
   } else if ((process.env.RELIABILITY_LOAD ?? '1') !== '0') {
