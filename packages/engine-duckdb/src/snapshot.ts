@@ -8,7 +8,7 @@
  * ingest changes the file; the next refresh sees that and swaps in a fresh copy.
  */
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PatchboardError, type QueryEngine } from '@patchboard/core';
 import { isLockConflict, openDatabase } from './database.js';
@@ -22,8 +22,17 @@ export interface Snapshot {
   readonly engine: QueryEngine;
 }
 
-/** DuckDB's memory for one snapshot's buffers and queries (a 10,000-node month of history is ~110 MB on disk). */
-const SNAPSHOT_MEMORY_LIMIT = '256MB';
+const MIB = 1024 * 1024;
+
+/**
+ * DuckDB's memory for one snapshot's buffers and queries, in MiB: 256 MiB, which holds every report and the lookup
+ * tables of a 10,000-node month (~110 MB on disk) with spilling, or twice the database for a larger one, and never
+ * more than a fifth of the machine (two snapshots are open while new data is prepared).
+ */
+export function snapshotMemoryLimitMiB(databaseBytes: number, machineBytes = totalmem()): number {
+  const wanted = Math.max(256, Math.ceil((2 * databaseBytes) / MIB));
+  return Math.max(64, Math.min(wanted, Math.floor(machineBytes / 5 / MIB)));
+}
 
 interface Held {
   readonly snapshot: Snapshot;
@@ -133,10 +142,11 @@ export class DatabaseSnapshots {
     }
     // The copy is private, so it is opened for writing: a database from an older Patchboard gets the current
     // schema here, and the dashboard reads it without waiting for the next ingest.
+    const bytes = (await stat(copy)).size + ((await stat(`${copy}.wal`).catch(() => undefined))?.size ?? 0);
     const opened = await openDatabase(copy);
     // Two copies are open while a new one is prepared beside the one shown; DuckDB would let each take most of
     // the machine's memory for its buffers. Bounded, each spills to its private folder instead.
-    await opened.connection.run(`SET memory_limit = '${SNAPSHOT_MEMORY_LIMIT}'`);
+    await opened.connection.run(`SET memory_limit = '${snapshotMemoryLimitMiB(bytes)}MiB'`);
     await opened.connection.run(`SET temp_directory = '${join(folder, 'spill').replaceAll("'", "''")}'`);
     // The copy is deleted once closed, so writing its changes (the lookup tables) back into the file on close is
     // wasted, and DuckDB closes on the event loop: at every switch to new data the dashboard stopped answering

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DatabaseSnapshots } from '../src/index.js';
+import { DatabaseSnapshots, snapshotMemoryLimitMiB } from '../src/index.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/ingest-child.ts', import.meta.url));
 
@@ -45,6 +45,11 @@ describe('database snapshots', () => {
     snapshots = await DatabaseSnapshots.open(path);
     const first = snapshots.version;
     expect(await tagRows()).toBe(200);
+    // A small database gets the floor of 256 MiB (DuckDB prints it as 256.0 MiB).
+    const limit = await snapshots.use(({ engine }) =>
+      engine.run({ sql: `SELECT current_setting('memory_limit') AS v`, parameters: [] }),
+    );
+    expect(limit.rows[0]?.v).toBe('256.0 MiB');
 
     let phase = 'before';
     const answersWhileWriting: unknown[] = [];
@@ -90,5 +95,16 @@ describe('database snapshots', () => {
     release();
     expect(await held).toBe(200);
     expect((await copies()).length).toBe(before.length);
+  });
+});
+
+describe('snapshot memory limit', () => {
+  const GIB = 1024 ** 3;
+  it('is 256 MiB up to a 128 MiB database, then twice the database, and at most a fifth of the machine', () => {
+    expect(snapshotMemoryLimitMiB(0, 24 * GIB)).toBe(256);
+    expect(snapshotMemoryLimitMiB(111_161_344, 24 * GIB)).toBe(256);
+    expect(snapshotMemoryLimitMiB(600 * 1024 * 1024, 24 * GIB)).toBe(1200);
+    expect(snapshotMemoryLimitMiB(20 * GIB, 24 * GIB)).toBe(Math.floor((24 * 1024) / 5));
+    expect(snapshotMemoryLimitMiB(0, 1 * GIB)).toBe(204);
   });
 });
