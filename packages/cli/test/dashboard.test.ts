@@ -36,6 +36,8 @@ let context: BrowserContext;
 let page: Page;
 const dialogs: string[] = [];
 const cspViolations: string[] = [];
+/** The API paths the browser asked for, in order. */
+const apiRequests: string[] = [];
 
 /** The CLI in its own process, as a user would run it. */
 async function cli(...args: string[]): Promise<string> {
@@ -111,6 +113,10 @@ beforeAll(async () => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/api/')) apiRequests.push(`${url.pathname}${url.search}`);
+  });
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
@@ -139,6 +145,12 @@ describe('the dashboard in Chromium', () => {
     await waitForChart('chart-team');
     await waitForChart('chart-severity');
     await shot('overview');
+    // Each view of the first page is asked once: the first look at the data version does not ask them again.
+    await page.getByTestId('evaluated-at').waitFor();
+    await page.waitForLoadState('networkidle');
+    const reports = apiRequests.filter((path) => path.startsWith('/api/reports/'));
+    expect(reports.length).toBeGreaterThanOrEqual(9);
+    expect(reports.length).toBe(new Set(reports).size);
   });
 
   it('Nodes: filters narrow the table to the CLI’s rows and live in the URL; a node page opens', async () => {
@@ -367,6 +379,8 @@ describe('the dashboard API', () => {
 
   it('keeps answering while an ingest runs in another process, then shows the committed data', async () => {
     const before = (await apiJson('/api/meta')).dataVersion;
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    const compliantBefore = await text('kpi-compliant');
     const last = dates.at(-1)!;
     const running = cli('ingest', join(dir, 'days', last));
     let finished = false;
@@ -392,5 +406,8 @@ describe('the dashboard API', () => {
       stale: count('STALE'),
       not_scanned: count('NOT_SCANNED'),
     });
+    // The page left open sees the new data version and asks its views again.
+    expect(compliantBefore).not.toBe(String(count('COMPLIANT')));
+    await poll(() => text('kpi-compliant')).toBe(String(count('COMPLIANT')));
   });
 });

@@ -1,4 +1,4 @@
-import { StrictMode, type ReactNode, useEffect, useState } from 'react';
+import { StrictMode, type ReactNode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Link, Route, Switch, useRoute } from 'wouter';
 import { DataVersion, getJson, type Meta, useAsOf } from './api';
@@ -83,13 +83,19 @@ function App(): ReactNode {
       clearInterval(timer);
     };
   }, []);
+  // The views ask for their answers at once, without waiting for the first look at the data version: those
+  // answers are of the data that first look finds, so only a later version makes them ask again (before, every
+  // view of the first page was asked twice, the second time only after /api/meta had answered).
+  const firstVersion = useRef<string | undefined>(undefined);
+  const version = meta ? `${meta.dataVersion}|${meta.evaluatedAt}` : '';
+  firstVersion.current ??= meta ? version : undefined;
   const chooseZone = (next: Zone) => {
     localStorage.setItem('patchboard-zone', next);
     setZone(next);
   };
   return (
     <ZoneContext.Provider value={{ zone, setZone: chooseZone }}>
-      <DataVersion.Provider value={meta ? `${meta.dataVersion}|${meta.evaluatedAt}` : ''}>
+      <DataVersion.Provider value={version === firstVersion.current ? '' : version}>
         <header className="top">
           <h1>Patchboard</h1>
           <nav>
