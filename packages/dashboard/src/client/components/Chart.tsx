@@ -24,9 +24,9 @@ export function chartHeight(props: ChartProps): number {
   return props.height ?? Math.max(180, props.horizontal ? props.categories.length * 26 + 40 : 260);
 }
 
-// Fetched as soon as the client starts, alongside the page's data, not when the first chart asks for it.
-const loading = import('./EChart');
-const EChart = lazy(() => loading);
+// Fetched when the first chart is rendered, that is once the page's first answers are on screen: evaluating
+// ECharts takes the browser a few hundred milliseconds, which must not hold up the requests or the figures.
+const EChart = lazy(() => import('./EChart'));
 
 export function Chart(props: ChartProps): ReactNode {
   return (
