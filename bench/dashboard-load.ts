@@ -15,8 +15,8 @@
  * Targets: API p99 under 250 ms for every view with 50 visitors for 60 s while an ingest runs, memory flat
  * (reliability issue); p95 under 100 ms with 20 (dashboard issue); the first page interactive in under 1 s;
  * the client bundle under 1 MB. A visitor opens a page — the page's requests at once, as the browser sends
- * them — reads it, and opens another; visitors arrive over one think time. `patchboard serve` runs in its own process on loopback; the visitors are
- * this process. Figures are printed, never asserted.
+ * them — reads it, and opens another; visitors arrive over one think time. `patchboard serve` runs in its own
+ * process on loopback; the visitors are this process. Figures are printed, never asserted.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

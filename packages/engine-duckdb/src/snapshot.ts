@@ -25,13 +25,13 @@ export interface Snapshot {
 const MIB = 1024 * 1024;
 
 /**
- * DuckDB's memory for one snapshot's buffers and queries, in MiB: 256 MiB, which holds every report and the lookup
- * tables of a 10,000-node month (~110 MB on disk) with spilling, or twice the database for a larger one, and never
- * more than a fifth of the machine (two snapshots are open while new data is prepared).
+ * DuckDB's memory for one snapshot's buffers and queries, in MiB: 256, which holds every report and the lookup
+ * tables of a 10,000-node month (~110 MB on disk) with spilling (128 does not), or twice the database for a
+ * larger one; never more than a fifth of the machine, as two snapshots are open while new data is prepared.
  */
 export function snapshotMemoryLimitMiB(databaseBytes: number, machineBytes = totalmem()): number {
   const wanted = Math.max(256, Math.ceil((2 * databaseBytes) / MIB));
-  return Math.max(64, Math.min(wanted, Math.floor(machineBytes / 5 / MIB)));
+  return Math.min(wanted, Math.floor(machineBytes / 5 / MIB));
 }
 
 interface Held {
