@@ -12,6 +12,8 @@ type BaselineKind = 'prod' | 'nonprod' | 'default';
 
 export interface Baseline {
   readonly baselineId: string;
+  /** The baseline's name: what AWS-RunPatchBaselineAssociation writes as its Association item's Title. */
+  readonly name: string;
   readonly patchGroup: string | null;
   readonly operatingSystem: string;
   readonly kind: BaselineKind;
@@ -44,6 +46,7 @@ function customBaseline(group: (typeof PATCH_GROUPS)[number], baselineId: string
   const prod = group.startsWith('prod');
   return {
     baselineId,
+    name: `patchboard-${group}`,
     patchGroup: group,
     // One baseline per group, as the seeds have it; AWS would want one per operating system.
     operatingSystem: group.endsWith('windows') ? 'WINDOWS' : 'AMAZON_LINUX_2',
@@ -57,12 +60,22 @@ function customBaseline(group: (typeof PATCH_GROUPS)[number], baselineId: string
   };
 }
 
+/** The names of AWS's predefined default baselines per operating system (Patch Manager's predefined baselines). */
+const PREDEFINED_NAMES: Record<string, string> = {
+  AMAZON_LINUX_2: 'AWS-AmazonLinux2DefaultPatchBaseline',
+  AMAZON_LINUX_2023: 'AWS-AmazonLinux2023DefaultPatchBaseline',
+  UBUNTU: 'AWS-UbuntuDefaultPatchBaseline',
+  REDHAT_ENTERPRISE_LINUX: 'AWS-RedHatDefaultPatchBaseline',
+  WINDOWS: 'AWS-DefaultPatchBaseline',
+};
+
 /** AWS's predefined baselines (AWS-AmazonLinux2DefaultPatchBaseline and so on), whose level is always UNSPECIFIED. */
 function predefinedBaseline(region: string, operatingSystem: string): Baseline {
   // AWS owns these: the same ids for every seed, different in each Region.
   const idRandom = randomStream(textHash(region), textHash(operatingSystem));
   return {
     baselineId: `arn:aws:ssm:${region}:aws:patchbaseline/pb-0${hex(idRandom, 16)}`,
+    name: PREDEFINED_NAMES[operatingSystem] ?? `AWS-${operatingSystem}DefaultPatchBaseline`,
     patchGroup: null,
     operatingSystem,
     kind: 'default',

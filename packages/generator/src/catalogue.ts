@@ -107,14 +107,21 @@ export const PLATFORMS: readonly Platform[] = [
 export interface Patch {
   /** Hash input identifying the patch in per-node decisions. */
   readonly key: number;
-  /** The compliance item's `Id`. */
+  /**
+   * The compliance item's `Id`: the KB number on Windows, `name.arch` on Linux (the agent names a Linux item
+   * by its package, never by its advisory).
+   */
   readonly id: string;
+  /** Windows: the update's title. Linux: `name.arch:epoch:version-release` (deb: `name.arch:version`). */
   readonly title: string;
+  /** The vendor's advisories (ALAS, RHSA ...) that ship this version; none on Windows and Ubuntu. */
+  readonly advisoryIds: readonly string[];
   readonly classification: string;
   /** The vendor's severity, written as `PatchSeverity` (Ubuntu: the package priority). */
   readonly severity: string;
   /** Security by the vendor's classification: what `SecurityNonCompliantCount` counts. */
   readonly security: boolean;
+  /** The CVEs the patch fixes as its vendor lists them (the agent writes none for apt packages). */
   readonly cveIds: readonly string[];
   readonly releasedAt: number;
   /** From this instant no node reports the patch: a newer one of the same package replaces it. */
@@ -350,6 +357,7 @@ const version = (random: Random) =>
 interface Draft {
   id: string;
   title: string;
+  advisoryIds: string[];
   classification: string;
   severity: string;
   cveCount: number;
@@ -361,10 +369,11 @@ function rpmDraft(platform: Platform, random: Random, day: number, slot: number,
     { weight: 0.28, value: 'Bugfix' },
     { weight: 0.1, value: 'Enhancement' },
   ]);
+  // Red Hat rates Critical, Important, Moderate, Low; Amazon Linux's advisories say Medium for Moderate.
   const severity = weighted(random(), [
     { weight: 0.12, value: 'Critical' },
     { weight: 0.33, value: 'Important' },
-    { weight: 0.38, value: 'Medium' },
+    { weight: 0.38, value: platform.family === 'RHEL9' ? 'Moderate' : 'Medium' },
     { weight: 0.17, value: 'Low' },
   ]);
   // Advisory numbers count through the year, four slots a day, so they never repeat within a year.
@@ -372,16 +381,18 @@ function rpmDraft(platform: Platform, random: Random, day: number, slot: number,
   const noarch = random() < 0.12;
   const name = noarch ? pick(random, RPM_NOARCH) : pick(random, RPM_PACKAGES);
   const release = `${between(random, 1, 40)}.${platform.releaseTag}${platform.family === 'RHEL9' ? '' : `.0.${between(random, 1, 9)}`}`;
-  let id: string;
-  if (platform.family === 'AL2') id = `ALAS2-${year}-${number}`;
-  else if (platform.family === 'AL2023') id = `ALAS2023-${year}-${number}`;
+  let advisory: string;
+  if (platform.family === 'AL2') advisory = `ALAS2-${year}-${number}`;
+  else if (platform.family === 'AL2023') advisory = `ALAS2023-${year}-${number}`;
   else {
     const prefix = classification === 'Security' ? 'RHSA' : classification === 'Bugfix' ? 'RHBA' : 'RHEA';
-    id = `${prefix}-${year}:${number}`;
+    advisory = `${prefix}-${year}:${number}`;
   }
+  const id = `${name}.${noarch ? 'noarch' : 'x86_64'}`;
   return {
     id,
-    title: `${name}.${noarch ? 'noarch' : 'x86_64'}:${random() < 0.2 ? 1 : 0}:${version(random)}-${release}`,
+    title: `${id}:${random() < 0.2 ? 1 : 0}:${version(random)}-${release}`,
+    advisoryIds: [advisory],
     classification,
     severity,
     cveCount: classification === 'Security' ? between(random, 1, 3) : 0,
@@ -395,6 +406,7 @@ function debDraft(platform: Platform, random: Random): Draft {
   return {
     id: `${name}.${arch}`,
     title: `${name}.${arch}:${version(random)}-0ubuntu0.${platform.releaseTag}.${between(random, 1, 12)}`,
+    advisoryIds: [],
     classification: security ? 'Security' : '',
     severity: weighted(random(), [
       { weight: 0.08, value: 'Required' },
@@ -402,6 +414,7 @@ function debDraft(platform: Platform, random: Random): Draft {
       { weight: 0.5, value: 'Standard' },
       { weight: 0.2, value: 'Optional' },
     ]),
+    // Ubuntu's notices name CVEs, but the agent's apt items carry none: the catalogue is the only source.
     cveCount: security ? between(random, 1, 3) : 0,
   };
 }
@@ -435,6 +448,7 @@ function windowsDraft(
     case 0:
       return {
         id: kb,
+        advisoryIds: [],
         title: `${month} Cumulative Update for ${product} for x64-based Systems (${kb})`,
         classification: 'SecurityUpdates',
         severity: windowsSeverity(random, 0.5),
@@ -443,6 +457,7 @@ function windowsDraft(
     case 1:
       return {
         id: kb,
+        advisoryIds: [],
         title: `${month} Cumulative Update for .NET Framework 3.5, 4.7.2 and 4.8 for ${product} for x64 (${kb})`,
         classification: 'SecurityUpdates',
         severity: windowsSeverity(random, 0.15),
@@ -451,6 +466,7 @@ function windowsDraft(
     case 2:
       return {
         id: kb,
+        advisoryIds: [],
         title: `${month} Servicing Stack Update for ${product} for x64-based Systems (${kb})`,
         classification: 'CriticalUpdates',
         severity: windowsSeverity(random, 0.3),
@@ -460,6 +476,7 @@ function windowsDraft(
       // The removal tool keeps one KB and a new version each month: the new one supersedes the old.
       return {
         id: 'KB890830',
+        advisoryIds: [],
         title: `Windows Malicious Software Removal Tool x64 - v5.${between(random, 100, 140)} (KB890830)`,
         classification: 'Updates',
         severity: 'Low',
@@ -468,6 +485,7 @@ function windowsDraft(
     case 4:
       return {
         id: kb,
+        advisoryIds: [],
         title: `${month} Security Update for Microsoft SQL Server 2019 RTM GDR (${kb})`,
         classification: 'SecurityUpdates',
         severity: windowsSeverity(random, 0.1),
@@ -477,6 +495,7 @@ function windowsDraft(
     case 6:
       return {
         id: kb,
+        advisoryIds: [],
         title: `${month} Update for ${product} for x64-based Systems (${kb})`,
         classification: 'Updates',
         severity: random() < 0.6 ? 'Moderate' : 'Low',
@@ -485,6 +504,7 @@ function windowsDraft(
     case 7:
       return {
         id: kb,
+        advisoryIds: [],
         title: `${month} Cumulative Update Preview for ${product} for x64-based Systems (${kb})`,
         classification: 'Updates',
         severity: 'Moderate',
@@ -493,6 +513,7 @@ function windowsDraft(
     default:
       return {
         id: kb,
+        advisoryIds: [],
         title: `${month} Out-of-band Update for ${product} for x64-based Systems (${kb})`,
         classification: 'SecurityUpdates',
         severity: windowsSeverity(random, 0.6),
@@ -553,6 +574,7 @@ export function buildCatalogue(platform: Platform, seed: number, fromDay: number
         key: hash(familyKey, day, slot, 0x5eed),
         id: draft.id,
         title: draft.title,
+        advisoryIds: draft.advisoryIds,
         classification: draft.classification,
         severity: draft.severity,
         security: SECURITY_CLASSIFICATIONS.has(draft.classification),
@@ -576,6 +598,7 @@ function rejectedPatch(platform: Platform, familyKey: number, fromDay: number): 
   const year = new Date(releasedAt).getUTCFullYear();
   const base = {
     key: hash(familyKey, 0x4e7ec7ed),
+    advisoryIds: [],
     cveIds: [],
     releasedAt,
     supersededAt: Number.POSITIVE_INFINITY,
@@ -583,7 +606,7 @@ function rejectedPatch(platform: Platform, familyKey: number, fromDay: number): 
   switch (platform.kind) {
     case 'rpm': {
       // Number 3999 lies past the year's advisory slots, so it cannot collide with a catalogue patch.
-      const id =
+      const advisory =
         platform.family === 'AL2'
           ? `ALAS2-${year}-3999`
           : platform.family === 'AL2023'
@@ -591,7 +614,8 @@ function rejectedPatch(platform: Platform, familyKey: number, fromDay: number): 
             : `RHBA-${year}:3999`;
       return {
         ...base,
-        id,
+        advisoryIds: [advisory],
+        id: 'docker.x86_64',
         title: `docker.x86_64:0:25.0.6-1.${platform.releaseTag}`,
         classification: 'Bugfix',
         severity: 'Medium',
@@ -622,7 +646,14 @@ function rejectedPatch(platform: Platform, familyKey: number, fromDay: number): 
 
 /** Software outside the vendor's advisories, installed at image build and reported as InstalledOther. */
 function extraPackages(platform: Platform, familyKey: number): Patch[] {
-  const base = { classification: '', severity: '', security: false, cveIds: [], releasedAt: 0 };
+  const base = {
+    classification: '',
+    severity: '',
+    security: false,
+    advisoryIds: [],
+    cveIds: [],
+    releasedAt: 0,
+  };
   if (platform.kind === 'windows') {
     return WINDOWS_EXTRAS.map((kb, i) => ({
       ...base,

@@ -310,7 +310,7 @@ export function planNode(shape: FleetShape, index: number): NodePlan {
   const computerName = hybrid
     ? `onprem-${role}-${String(index % 1000).padStart(3, '0')}.corp.example.com`
     : windows
-      ? `EC2AMAZ-${hex(random, 7).toUpperCase()}`
+      ? `EC2AMAZ-${hex(random, 7).toUpperCase()}.WORKGROUP`
       : `ip-${ipAddress.replaceAll('.', '-')}.${region === 'us-east-1' ? 'ec2.internal' : `${region}.compute.internal`}`;
 
   const statusRoll = random();

@@ -28,7 +28,16 @@ let truth: TruthNode[];
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'patchboard-generator-'));
   out = join(root, 'fleet');
-  summary = await generateFleet({ outDir: out, nodes: 2000, regions: 2, seed: 3, at: AT, prefix: PREFIX });
+  // With the robustness layer: the truth must still be read back from files carrying every quirk.
+  summary = await generateFleet({
+    outDir: out,
+    nodes: 2000,
+    regions: 2,
+    seed: 3,
+    at: AT,
+    prefix: PREFIX,
+    quirks: true,
+  });
   bucket = readBucket(join(out, 'bucket'));
   ({ meta, nodes: truth } = await readTruth(out));
 });

@@ -22,6 +22,7 @@ import {
   withHostileTags,
 } from './fleet.js';
 import { NodePatching, NON_COMPLIANT_STATES } from './patching.js';
+import { writesCveIds } from './records.js';
 import { emptyTally, type QuirkTally } from './quirks.js';
 import { NodeSnapshots, type NodeSnapshot, TYPE_NAMES, type TypeName } from './snapshot.js';
 import { STALE_AFTER_DAYS, type TruthMeta, type TruthPatchEvent } from './truth.js';
@@ -50,6 +51,11 @@ export interface GenerateOptions {
    * and Region listing all its EC2 instances.
    */
   unmanagedPct?: number;
+  /**
+   * Default false: files exactly as the SSM Agent and the sync write them. True adds the robustness layer
+   * (quirks.ts): BOMs, CRLF, key casing, upper-case states, numeric counts, empty objects.
+   */
+  quirks?: boolean;
   /** Called every ~1% of nodes. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -72,6 +78,7 @@ interface Settings {
   shape: FleetShape;
   prefix: string;
   unmanagedPct: number;
+  quirks: boolean;
 }
 
 /** Concurrent file tasks: enough to keep the disk busy, few enough to bound memory and descriptors. */
@@ -102,6 +109,7 @@ function settle(options: GenerateOptions): Settings {
     outDir: options.outDir,
     prefix,
     unmanagedPct,
+    quirks: options.quirks ?? false,
     shape: {
       seed: whole('seed', options.seed ?? 1, 0, 2 ** 32 - 1),
       nodes: whole('nodes', options.nodes ?? 800, 1, 10_000_000),
@@ -118,7 +126,7 @@ const objectKey = (prefix: string, type: string, plan: NodePlan) =>
   `${prefix ? `${prefix}/` : ''}${type}/accountid=${plan.account.accountId}/region=${plan.region}/resourcetype=ManagedInstanceInventory/${plan.nodeId}.json`;
 
 export async function generateFleet(options: GenerateOptions): Promise<GenerateSummary> {
-  const { outDir, shape, prefix, unmanagedPct } = settle(options);
+  const { outDir, shape, prefix, unmanagedPct, quirks } = settle(options);
   const bucketDir = join(outDir, 'bucket');
   const truthDir = join(outDir, 'truth');
   const daysDir = join(outDir, 'days');
@@ -196,7 +204,7 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
     if (!catalogue) throw new Error(`no catalogue for ${plan.platform.family}`);
     const baseline = baselines.forNode(plan.patchGroup, plan.region, plan.platform);
     const patching = new NodePatching(plan, baseline, catalogue, shape.at, liveApproved(catalogue, plan));
-    const snapshots = new NodeSnapshots(plan, baseline, patching);
+    const snapshots = new NodeSnapshots(plan, baseline, patching, quirks);
     const contents = new Map<TypeName, (string | undefined)[]>();
     const events = new Map<number, TruthPatchEvent>();
     const items: (ConfigItems | null)[] = [];
@@ -374,7 +382,8 @@ function recordEvents(events: Map<number, TruthPatchEvent>, plan: NodePlan, snap
         region: plan.region,
         nodeId: plan.nodeId,
         patchId: patch.id,
-        cveIds: [...patch.cveIds],
+        title: patch.title,
+        cveIds: writesCveIds(plan.platform.kind) ? [...patch.cveIds] : [],
         severity,
         classification: patch.classification,
         releasedAt: isoSeconds(patch.releasedAt),

@@ -1,9 +1,12 @@
 /**
- * The irregularities a reader of a real sync bucket has to tolerate, each on a small deterministic share of
- * files: a UTF-8 BOM, CRLF line ends, blank lines between records, `ResourceId`/`CaptureTime` key casing, no
- * final newline, `MISSING` or `INSTALLED_PENDING_REBOOT` spellings, counts as JSON numbers. A file's quirks
- * depend only on (node, type), so a file that does not change from one day to the next keeps its bytes.
- * Every line stays valid JSON: broken input is handcrafted elsewhere.
+ * The robustness layer: irregularities the SSM Agent and Resource Data Sync are not known to write, which a
+ * tolerant reader still has to survive, each on a small deterministic share of files: a UTF-8 BOM, CRLF line
+ * ends, blank lines between records, `ResourceId`/`CaptureTime` key casing, no final newline, the API's
+ * `MISSING` or `INSTALLED_PENDING_REBOOT` spellings, PatchSummary counts as JSON numbers (the agent writes
+ * strings), an empty AWS:ComplianceItem object for a never-scanned node. Off by default (the demo and the
+ * ground-truth tests see what the agent writes); `generate --quirks` turns it on for robustness tests. A
+ * file's quirks depend only on (node, type), so a file that does not change from one day to the next keeps
+ * its bytes. Every line stays valid JSON: broken input is handcrafted elsewhere.
  */
 import type { PatchState } from './patching.js';
 import { chance, textHash } from './random.js';
@@ -30,6 +33,15 @@ const SALT = {
 };
 
 const KEY_VARIANTS: Record<string, string> = { resourceId: 'ResourceId', captureTime: 'CaptureTime' };
+
+/** No quirk at all: the files as the agent and the sync write them. */
+export const NO_QUIRKS: FileQuirks = {
+  bom: false,
+  crlf: false,
+  blankLines: false,
+  keyCase: false,
+  noFinalNewline: false,
+};
 
 export const emptyTally = (): QuirkTally => ({
   bom: 0,
@@ -70,8 +82,14 @@ function withKeyVariants(record: Record<string, unknown>): Record<string, unknow
   return renamed;
 }
 
-/** The PatchState as written: now and then the API's upper-case spelling instead of the agent's. */
-export function writtenPatchState(state: PatchState, nodeKey: number, patchKey: number): string {
+/** The PatchState as written: with quirks, now and then the API's upper-case spelling instead of the agent's. */
+export function writtenPatchState(
+  state: PatchState,
+  nodeKey: number,
+  patchKey: number,
+  quirks: boolean,
+): string {
+  if (!quirks) return state;
   if (state === 'Missing' && chance(nodeKey, patchKey, SALT.upperCase) < 0.04) return 'MISSING';
   if (state === 'InstalledPendingReboot' && chance(nodeKey, patchKey, SALT.upperCase) < 0.1) {
     return 'INSTALLED_PENDING_REBOOT';
@@ -79,8 +97,9 @@ export function writtenPatchState(state: PatchState, nodeKey: number, patchKey: 
   return state;
 }
 
-/** Whether the node's PatchSummary writes its counts as JSON numbers rather than the agent's strings. */
-export const countsAsNumbers = (nodeKey: number): boolean => chance(nodeKey, SALT.numeric) < 0.05;
+/** With quirks, whether the node's PatchSummary writes its counts as JSON numbers rather than the agent's strings. */
+export const countsAsNumbers = (nodeKey: number, quirks: boolean): boolean =>
+  quirks && chance(nodeKey, SALT.numeric) < 0.05;
 
 export function tallyFile(tally: QuirkTally, quirks: FileQuirks, text: string): void {
   if (text === '') {

@@ -4,6 +4,7 @@
  * those live in the object key only). Patch records follow the agent's own payload (AWS-RunPatchBaseline).
  */
 import type { Baseline } from './baselines.js';
+import type { PackageKind } from './catalogue.js';
 import { isoSeconds } from './clock.js';
 import type { NodePlan } from './fleet.js';
 import { NON_COMPLIANT_STATES, type Operation, type PatchItem } from './patching.js';
@@ -22,8 +23,15 @@ const SEVERITY_RANK: Record<TruthSeverity, number> = {
   CRITICAL: 5,
 };
 const SEVERITIES_DESCENDING = (Object.keys(SEVERITY_RANK) as TruthSeverity[]).reverse();
-/** Security by classification, as SecurityNonCompliantCount counts it (Windows CriticalUpdates included). */
-export const SECURITY_CLASSIFICATIONS = new Set(['Security', 'SecurityUpdates', 'CriticalUpdates']);
+/**
+ * Security by classification, as SecurityNonCompliantCount counts it: the Linux agent counts the classification
+ * `Security` alone (patch-baseline-operations, PackageCompliance); on Windows, SecurityUpdates and CriticalUpdates.
+ */
+export function countsAsSecurity(kind: PackageKind, classification: string): boolean {
+  return kind === 'windows'
+    ? classification === 'SecurityUpdates' || classification === 'CriticalUpdates'
+    : classification === 'Security';
+}
 
 export function highestSeverity(severities: Iterable<TruthSeverity>): TruthSeverity | null {
   let highest: TruthSeverity | null = null;
@@ -199,6 +207,12 @@ const WINDOWS_APPLICATIONS = [
   'TortoiseGit 2.15.0.0 (64 bit)',
 ];
 
+/** The agent's application gatherers leave out an attribute they found no value for, rather than write "". */
+function withoutEmpty(line: Line): Line {
+  for (const key of Object.keys(line)) if (line[key] === '') delete line[key];
+  return line;
+}
+
 const appVersion = (plan: NodePlan, name: string) => {
   const h = hash(plan.key, textHash(name));
   return `${1 + (h % 9)}.${(h >>> 4) % 30}.${(h >>> 9) % 40}`;
@@ -220,7 +234,7 @@ export function applications(plan: NodePlan, captureTime: number): Line[] {
           Release: '',
           Epoch: '',
           InstalledTime: installed,
-          Architecture: 'X86_64',
+          Architecture: 'x86_64',
           URL: '',
           Summary: '',
           PackageId: '',
@@ -252,7 +266,7 @@ export function applications(plan: NodePlan, captureTime: number): Line[] {
         Release: '',
         Epoch: '',
         InstalledTime: installed,
-        Architecture: 'X86_64',
+        Architecture: 'x86_64',
         URL: '',
         Summary: '',
         PackageId: '',
@@ -276,7 +290,7 @@ export function applications(plan: NodePlan, captureTime: number): Line[] {
       PackageId: kind === 'deb' ? `${Name}_${Version}_${arch}.deb` : `${Name}-${Version}-1.${arch}.rpm`,
     };
   });
-  return [agent, ...others].map(stamper(plan, captureTime, '1.1'));
+  return [agent, ...others].map((line) => stamper(plan, captureTime, '1.1')(withoutEmpty(line)));
 }
 
 export function awsComponents(plan: NodePlan, captureTime: number): Line[] {
@@ -287,15 +301,17 @@ export function awsComponents(plan: NodePlan, captureTime: number): Line[] {
   const stamp = stamper(plan, captureTime);
   const installed = isoSeconds(plan.imageAt);
   return components.slice(0, plan.awsComponents).map((Name) =>
-    stamp({
-      Name,
-      ApplicationType: windows ? '' : 'System Environment/Base',
-      Publisher: 'Amazon Web Services',
-      Version: appVersion(plan, Name),
-      InstalledTime: installed,
-      Architecture: windows ? 'X86_64' : 'x86_64',
-      URL: '',
-    }),
+    stamp(
+      withoutEmpty({
+        Name,
+        ApplicationType: windows ? '' : 'System Environment/Base',
+        Publisher: 'Amazon Web Services',
+        Version: appVersion(plan, Name),
+        InstalledTime: installed,
+        Architecture: 'x86_64',
+        URL: '',
+      }),
+    ),
   );
 }
 
@@ -316,7 +332,8 @@ export function instanceDetailedInformation(plan: NodePlan, captureTime: number)
     CPUHyperThreadEnabled: 'true',
     OSServicePack: '',
   };
-  if (plan.platform.kernelVersion !== null) line.KernelVersion = plan.platform.kernelVersion;
+  // Windows reports its kernel too: the NT version, which is the platform version.
+  line.KernelVersion = plan.platform.kernelVersion ?? plan.platform.platformVersion;
   return [stamper(plan, captureTime)(line)];
 }
 
@@ -342,14 +359,31 @@ export function network(plan: NodePlan, captureTime: number): Line[] {
   );
 }
 
+/**
+ * An association's compliance item. Patching through AWS-RunPatchBaselineAssociation writes one with the
+ * baseline's name as Title, its id as PatchBaselineId and the operation's counts as a DetailedText JSON string;
+ * its Severity is the association's compliance severity, empty when the association sets none.
+ */
+export interface Association {
+  readonly name: string;
+  readonly severity: TruthSeverity | '';
+  readonly compliant: boolean;
+  readonly patchBaseline?: { readonly id: string; readonly name: string; readonly detailedText: string };
+}
+
 /** One run of the node's compliance: its patch items, plus association and custom lines that must not count. */
 export interface ComplianceRun {
   readonly operation: Operation;
   readonly items: readonly PatchItem[];
   readonly baseline: Baseline;
-  readonly associations: readonly { name: string; severity: TruthSeverity; compliant: boolean }[];
+  readonly associations: readonly Association[];
   readonly customCompliant: boolean | null;
+  /** The robustness layer (quirks.ts). */
+  readonly quirks: boolean;
 }
+
+/** Whether the agent writes CVEIds on the platform's items: not for apt (Ubuntu, Debian). */
+export const writesCveIds = (kind: PackageKind): boolean => kind !== 'deb';
 
 /** The agent's snapshot id for the run (ComplianceItem ExecutionId, PatchSummary SnapshotId). */
 const snapshotId = (plan: NodePlan, run: ComplianceRun) =>
@@ -367,7 +401,7 @@ export function complianceItems(plan: NodePlan, run: ComplianceRun): Line[] {
       Severity: severity,
       Status: NON_COMPLIANT_STATES.has(state) ? 'NON_COMPLIANT' : 'COMPLIANT',
       PatchBaselineId: run.baseline.baselineId,
-      PatchState: writtenPatchState(state, plan.key, patch.key),
+      PatchState: writtenPatchState(state, plan.key, patch.key, run.quirks),
       PatchGroup: patchGroup,
       DocumentName: '',
       DocumentVersion: '',
@@ -375,8 +409,12 @@ export function complianceItems(plan: NodePlan, run: ComplianceRun): Line[] {
       Classification: patch.classification,
       PatchSeverity: patch.severity,
     };
-    // The agent names the CVEs a patch fixes only while it is Missing or Failed.
-    if ((state === 'Missing' || state === 'Failed') && patch.cveIds.length > 0) {
+    // The agent names the CVEs a patch fixes only while it is Missing or Failed, and never for apt packages.
+    if (
+      writesCveIds(plan.platform.kind) &&
+      (state === 'Missing' || state === 'Failed') &&
+      patch.cveIds.length > 0
+    ) {
       line.CVEIds = patch.cveIds.join(',');
     }
     line.ComplianceType = 'Patch';
@@ -386,22 +424,26 @@ export function complianceItems(plan: NodePlan, run: ComplianceRun): Line[] {
     return stamp(line);
   });
   const seconds = Math.floor(run.operation.start / 1000);
-  run.associations.forEach((association, i) =>
-    lines.push(
-      stamp({
-        Id: uuidOf(plan.key, i, textHash('association')),
-        Title: association.name,
-        Severity: association.severity,
-        Status: association.compliant ? 'COMPLIANT' : 'NON_COMPLIANT',
-        DocumentName: association.name,
-        DocumentVersion: '1',
-        ComplianceType: 'Association',
-        ExecutionId: uuidOf(plan.key, seconds, i),
-        ExecutionType: 'Command',
-        ExecutionTime: executionTime,
-      }),
-    ),
-  );
+  run.associations.forEach((association, i) => {
+    const patching = association.patchBaseline;
+    const line: Line = {
+      Id: uuidOf(plan.key, i, textHash('association')),
+      Title: patching ? patching.name : association.name,
+      Severity: association.severity,
+      Status: association.compliant ? 'COMPLIANT' : 'NON_COMPLIANT',
+      DocumentName: association.name,
+      DocumentVersion: '1',
+    };
+    if (patching) {
+      line.PatchBaselineId = patching.id;
+      line.DetailedText = patching.detailedText;
+    }
+    line.ComplianceType = 'Association';
+    line.ExecutionId = uuidOf(plan.key, seconds, i);
+    line.ExecutionType = 'Command';
+    line.ExecutionTime = executionTime;
+    lines.push(stamp(line));
+  });
   if (run.customCompliant !== null) {
     lines.push(
       stamp({
@@ -426,10 +468,12 @@ export function complianceSummary(plan: NodePlan, run: ComplianceRun): Line[] {
   const stamp = stamper(plan, run.operation.end + 9_000);
   const summarise = (
     complianceType: string,
-    entries: readonly { severity: TruthSeverity; compliant: boolean }[],
+    entries: readonly { severity: TruthSeverity | ''; compliant: boolean }[],
     patch: boolean,
   ): Line => {
-    const worst = highestSeverity(entries.filter((e) => !e.compliant).map((e) => e.severity));
+    // An item without a severity counts as UNSPECIFIED.
+    const levels = entries.map((e) => ({ compliant: e.compliant, severity: e.severity || 'UNSPECIFIED' }));
+    const worst = highestSeverity(levels.filter((e) => !e.compliant).map((e) => e.severity));
     const line: Line = {
       ComplianceType: complianceType,
       PatchGroup: patch ? (plan.patchGroup ?? '') : '',
@@ -443,9 +487,10 @@ export function complianceSummary(plan: NodePlan, run: ComplianceRun): Line[] {
     for (const compliant of [true, false]) {
       for (const severity of SEVERITIES_DESCENDING) {
         const label = severity.charAt(0) + severity.slice(1).toLowerCase();
-        line[`${compliant ? 'Compliant' : 'NonCompliant'}${label}Count`] = String(
-          entries.filter((e) => e.compliant === compliant && e.severity === severity).length,
-        );
+        // The service writes these counts as JSON numbers (the agent's PatchSummary writes strings).
+        line[`${compliant ? 'Compliant' : 'NonCompliant'}${label}Count`] = levels.filter(
+          (e) => e.compliant === compliant && e.severity === severity,
+        ).length;
       }
     }
     // The service summarises a few seconds after the items arrive.
@@ -468,17 +513,25 @@ export function complianceSummary(plan: NodePlan, run: ComplianceRun): Line[] {
   return lines;
 }
 
+/**
+ * Approved patches for software the node does not have: the bulk of a baseline's list (the agent counts them,
+ * uploading no item unless asked to), so hundreds on Linux and more on Windows, stable per node.
+ */
+function notApplicable(plan: NodePlan): number {
+  const [low, high] = plan.platform.kind === 'windows' ? [1500, 2600] : [300, 2100];
+  return low + (hash(plan.key, textHash('not applicable')) % (high - low + 1));
+}
+
 export function patchSummary(plan: NodePlan, run: ComplianceRun, lastNoRebootInstall: number | null): Line[] {
   const count = (state: string) => run.items.filter((item) => item.state === state).length;
   const nonCompliant = run.items.filter((item) => NON_COMPLIANT_STATES.has(item.state));
   const critical = nonCompliant.filter((item) => item.severity === 'CRITICAL').length;
-  const security = nonCompliant.filter((item) =>
-    SECURITY_CLASSIFICATIONS.has(item.patch.classification),
-  ).length;
+  const kind = plan.platform.kind;
+  const security = nonCompliant.filter((item) => countsAsSecurity(kind, item.patch.classification)).length;
   const other = nonCompliant.filter(
-    (item) => item.severity !== 'CRITICAL' && !SECURITY_CLASSIFICATIONS.has(item.patch.classification),
+    (item) => item.severity !== 'CRITICAL' && !countsAsSecurity(kind, item.patch.classification),
   ).length;
-  const numeric = countsAsNumbers(plan.key);
+  const numeric = countsAsNumbers(plan.key, run.quirks);
   const written = (value: number) => (numeric ? value : String(value));
   const pendingReboot = count('InstalledPendingReboot') > 0;
   // The agent starts its ranking at INFORMATIONAL, so all-UNSPECIFIED non-compliance reports INFORMATIONAL.
@@ -492,7 +545,7 @@ export function patchSummary(plan: NodePlan, run: ComplianceRun, lastNoRebootIns
     InstalledOtherCount: written(count('InstalledOther')),
     InstalledRejectedCount: written(count('InstalledRejected')),
     InstalledPendingRebootCount: written(count('InstalledPendingReboot')),
-    NotApplicableCount: written(0),
+    NotApplicableCount: written(notApplicable(plan)),
     MissingCount: written(count('Missing')),
     FailedCount: written(count('Failed')),
     CriticalNonCompliantCount: written(critical),

@@ -13,12 +13,14 @@ import {
   emptyTally,
   type FileQuirks,
   fileQuirks,
+  NO_QUIRKS,
   type QuirkTally,
   serialise,
   tallyFile,
   writtenPatchState,
 } from './quirks.js';
 import {
+  type Association,
   applications,
   awsComponents,
   type ComplianceRun,
@@ -29,7 +31,7 @@ import {
   instanceInformation,
   network,
   patchSummary,
-  SECURITY_CLASSIFICATIONS,
+  countsAsSecurity,
   tags,
 } from './records.js';
 import { chance, textHash } from './random.js';
@@ -54,7 +56,13 @@ const ASSOCIATIONS = [
   { name: 'AWS-GatherSoftwareInventory', severity: 'UNSPECIFIED' },
   { name: 'AWS-UpdateSSMAgent', severity: 'MEDIUM' },
 ] as const;
-const SALT = { association: textHash('association status'), custom: textHash('custom status') };
+const SALT = {
+  association: textHash('association status'),
+  custom: textHash('custom status'),
+  patchAssociation: textHash('patched by association'),
+};
+/** Share of scanned nodes patched through a State Manager association rather than a maintenance window. */
+const PATCHED_BY_ASSOCIATION = 0.4;
 
 export interface NodeSnapshot {
   /** Content of each object the node has; a type not in the map has no object. */
@@ -83,6 +91,8 @@ export class NodeSnapshots {
     private readonly plan: NodePlan,
     private readonly baseline: Baseline,
     private readonly patching: NodePatching,
+    /** The robustness layer (quirks.ts): off for what the agent writes. */
+    private readonly quirks: boolean,
   ) {}
 
   /**
@@ -101,7 +111,7 @@ export class NodeSnapshots {
       let built = this.built.get(type);
       if (built?.version !== version) {
         const lines = records();
-        const fileQuirksOf = fileQuirks(plan.key, type, lines.length);
+        const fileQuirksOf = this.quirks ? fileQuirks(plan.key, type, lines.length) : NO_QUIRKS;
         built = { version, text: serialise(lines, fileQuirksOf), quirks: fileQuirksOf };
         this.built.set(type, built);
       }
@@ -135,10 +145,10 @@ export class NodeSnapshots {
         patchSummary(plan, run, this.patching.lastNoRebootInstall(operation.end)),
       );
       quirks.upperCaseStates += items.filter(
-        (item) => writtenPatchState(item.state, plan.key, item.patch.key) !== item.state,
+        (item) => writtenPatchState(item.state, plan.key, item.patch.key, this.quirks) !== item.state,
       ).length;
-      if (countsAsNumbers(plan.key)) quirks.numericCounts++;
-    } else if (plan.emptyComplianceItemFile) {
+      if (countsAsNumbers(plan.key, this.quirks)) quirks.numericCounts++;
+    } else if (this.quirks && plan.emptyComplianceItemFile) {
       put('AWS:ComplianceItem', 'empty', () => []);
     }
 
@@ -178,12 +188,48 @@ export class NodeSnapshots {
       operation,
       items,
       baseline: this.baseline,
-      associations: ASSOCIATIONS.slice(0, plan.associations).map((association, i) => ({
-        ...association,
-        compliant: chance(plan.key, i, day, SALT.association) >= 0.25,
-      })),
+      associations: [
+        ...ASSOCIATIONS.slice(0, plan.associations).map((association, i) => ({
+          ...association,
+          compliant: chance(plan.key, i, day, SALT.association) >= 0.25,
+        })),
+        ...this.patchAssociation(operation, items),
+      ],
       customCompliant: plan.customCompliance ? chance(plan.key, day, SALT.custom) >= 0.5 : null,
+      quirks: this.quirks,
     };
+  }
+
+  /**
+   * The Association item AWS-RunPatchBaselineAssociation writes next to the Patch items (patch-baseline-operations,
+   * association compliance): non-compliant exactly when a Patch item is; half of these associations set no
+   * compliance severity.
+   */
+  private patchAssociation(operation: Operation, items: readonly PatchItem[]): Association[] {
+    const plan = this.plan;
+    const roll = chance(plan.key, SALT.patchAssociation);
+    if (roll >= PATCHED_BY_ASSOCIATION) return [];
+    const count = (state: string) => items.filter((item) => item.state === state).length;
+    const compliant = !items.some((item) => NON_COMPLIANT_STATES.has(item.state));
+    const detailedText = JSON.stringify({
+      PatchGroup: plan.patchGroup ?? '',
+      BaselineId: this.baseline.baselineId,
+      OperationType: operation.type,
+      InstalledCount: count('Installed'),
+      InstalledOtherCount: count('InstalledOther'),
+      InstalledPendingRebootCount: count('InstalledPendingReboot'),
+      InstalledRejectedCount: count('InstalledRejected'),
+      MissingCount: count('Missing'),
+      FailedCount: count('Failed'),
+    });
+    return [
+      {
+        name: 'AWS-RunPatchBaselineAssociation',
+        severity: roll < PATCHED_BY_ASSOCIATION / 2 ? '' : 'HIGH',
+        compliant,
+        patchBaseline: { id: this.baseline.baselineId, name: this.baseline.name, detailedText },
+      },
+    ];
   }
 
   private truth(
@@ -232,7 +278,7 @@ export class NodeSnapshots {
       installedRejected: count('InstalledRejected'),
       criticalNonCompliant: nonCompliant.filter((item) => item.severity === 'CRITICAL').length,
       securityNonCompliant: nonCompliant.filter((item) =>
-        SECURITY_CLASSIFICATIONS.has(item.patch.classification),
+        countsAsSecurity(plan.platform.kind, item.patch.classification),
       ).length,
       highestSeverity: highestSeverity(nonCompliant.map((item) => item.severity)),
       nonCompliantPatchIds: nonCompliant.map((item) => item.patch.id).sort(),

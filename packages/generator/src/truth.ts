@@ -80,7 +80,7 @@ export interface TruthNode {
   installedRejected: number;
   /** Non-compliant Patch items with Severity CRITICAL. */
   criticalNonCompliant: number;
-  /** Non-compliant Patch items classified Security, SecurityUpdates or CriticalUpdates. */
+  /** Non-compliant Patch items classified Security (Linux), SecurityUpdates or CriticalUpdates (Windows). */
   securityNonCompliant: number;
   /** The highest Severity among non-compliant Patch items; null if none. */
   highestSeverity: TruthSeverity | null;
@@ -97,7 +97,9 @@ export interface TruthPatchEvent {
   region: string;
   nodeId: string;
   patchId: string;
-  /** The CVEs the patch fixes (the files carry them only while it is Missing or Failed). */
+  /** The item's Title: with the patch id, what tells one release of a package from the next. */
+  title: string;
+  /** The CVEs the files name for the patch (only while Missing or Failed; none on Ubuntu, whose items carry none). */
   cveIds: string[];
   /** The compliance level (the item's Severity). */
   severity: string;

@@ -27,6 +27,10 @@ export function registerGenerate(program: Command): void {
       percentage,
       0,
     )
+    .option(
+      '--quirks',
+      'add the robustness layer: BOMs, CRLF, key casing, upper-case states, numeric counts, empty objects (off: exactly what the SSM Agent writes)',
+    )
     .action(
       async (
         options: {
@@ -38,6 +42,7 @@ export function registerGenerate(program: Command): void {
           at?: string;
           prefix?: string;
           unmanagedPct: number;
+          quirks?: boolean;
         },
         command: Command,
       ) => {
@@ -58,6 +63,7 @@ export function registerGenerate(program: Command): void {
           days: options.days,
           seed: options.seed,
           unmanagedPct: options.unmanagedPct,
+          quirks: options.quirks === true,
           ...(options.at ? { at: options.at } : {}),
           ...(options.prefix ? { prefix: options.prefix } : {}),
           onProgress: (done, total) => progress.update(done, total, 'nodes'),
