@@ -34,7 +34,13 @@ const nodes = async () =>
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'patchboard-disk-full-'));
-  await generateFleet({ outDir: join(dir, 'fleet'), nodes: 600, seed: 3, at: '2026-10-31T12:00:00Z' });
+  await generateFleet({
+    outDir: join(dir, 'fleet'),
+    nodes: 600,
+    seed: 3,
+    at: '2026-10-31T12:00:00Z',
+    quirks: true,
+  });
   db = join(dir, 'p.duckdb');
   await run(process.execPath, [BIN, 'ingest', FIXTURE, '--db', db]);
 }, 120_000);

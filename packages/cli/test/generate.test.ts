@@ -39,6 +39,57 @@ describe('patchboard generate --unmanaged-pct', () => {
     ]);
   });
 
+  it('--quirks adds the robustness layer, and the answers stay those of the ground truth', async () => {
+    const plain = join(dir, 'plain');
+    const quirky = join(dir, 'quirky');
+    for (const [out, extra] of [
+      [plain, []],
+      [quirky, ['--quirks']],
+    ] as const) {
+      const { code, stderr } = await patchboard(
+        'generate',
+        '--out',
+        out,
+        '--nodes',
+        '300',
+        '--seed',
+        '4',
+        '--at',
+        '2026-10-31T00:00:00Z',
+        ...extra,
+      );
+      expect(code, stderr).toBe(0);
+    }
+    const [a, b] = await Promise.all([readTruth(plain), readTruth(quirky)]);
+    expect(Object.values(a.meta.quirks).every((n) => n === 0)).toBe(true);
+    for (const [quirk, n] of Object.entries(b.meta.quirks)) expect(n, quirk).toBeGreaterThan(0);
+    // The same fleet either way: the layer changes how files are written, never what they say.
+    expect(b.nodes).toEqual(a.nodes);
+    const db = join(dir, 'quirky.duckdb');
+    expect((await patchboard('ingest', join(quirky, 'bucket'), '--db', db)).code).toBe(0);
+    const summary = await patchboard(
+      'report',
+      'fleet-summary',
+      '--db',
+      db,
+      '--now',
+      '2026-10-31T00:00:00Z',
+      '--format',
+      'json',
+    );
+    const [row] = (JSON.parse(summary.stdout) as { rows: Record<string, unknown>[] }).rows;
+    const count = (status: string) => b.nodes.filter((n) => n.status === status).length;
+    expect(row).toMatchObject({
+      nodes: b.nodes.length,
+      compliant: count('COMPLIANT'),
+      non_compliant: count('NON_COMPLIANT'),
+      stale: count('STALE'),
+      not_scanned: count('NOT_SCANNED'),
+    });
+    const errors = await patchboard('report', 'ingest-errors', '--db', db, '--format', 'json');
+    expect((JSON.parse(errors.stdout) as { rows: unknown[] }).rows).toEqual([]);
+  });
+
   it('refuses a share outside 0 to 100, saying what it expected', async () => {
     for (const pct of ['150', '-5', 'ten']) {
       const out = join(dir, `refused-${pct}`);

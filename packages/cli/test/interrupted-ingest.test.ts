@@ -17,7 +17,8 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'patchboard-kill-'));
-  await generateFleet({ outDir: dir, nodes: 1200, seed: 4, at: '2026-10-31T12:00:00Z' });
+  // With the robustness layer: an interrupted ingest of quirky files must end as an uninterrupted one.
+  await generateFleet({ outDir: dir, nodes: 1200, seed: 4, at: '2026-10-31T12:00:00Z', quirks: true });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
