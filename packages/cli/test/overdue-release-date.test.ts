@@ -17,6 +17,8 @@ const DAY1 = '2026-10-20T02:00:00Z';
 const DAY2 = '2026-10-27T02:00:00Z';
 const NOW = '2026-10-28T00:00:00Z';
 const RELEASED = '2026-10-01T00:00:00Z';
+/** An older kernel version's release: the age of the missing 1.0-1 must not count from it. */
+const OLDEST_RELEASE = '2021-02-14T00:00:00Z';
 /** Node A: missing the kernel from its first observation. B: installed on day 1, missing on day 2 (rolled back). */
 const A = 'i-0aaaaaaaaaaaaaaa1';
 const B = 'i-0aaaaaaaaaaaaaaa2';
@@ -92,10 +94,19 @@ async function day(root: string, at: string, nodes: Record<string, { id: string;
     PATCH_CATALOGUE_TYPE,
     'catalogue',
     [
+      // One row per version, as DescribeAvailablePatches answers: the missing one is 1.0-1.
       {
         KBId: 'kernel.x86_64',
+        Version: '0:1.0-1.amzn2',
         ReleaseDate: RELEASED,
         CVEIds: 'CVE-2026-0001',
+        captureTime: at,
+        schemaVersion: '1.0',
+      },
+      {
+        KBId: 'kernel.x86_64',
+        Version: '0:0.9-3.amzn2',
+        ReleaseDate: OLDEST_RELEASE,
         captureTime: at,
         schemaVersion: '1.0',
       },
@@ -131,7 +142,8 @@ it('starts at the release only where history cannot know the start', async () =>
   expect(
     rows.map((r) => [r.node_id, r.patch_id, r.first_seen_noncompliant, r.start_basis, r.days_outstanding]),
   ).toEqual([
-    // 2026-10-01 to 2026-10-28: 27 UTC calendar days.
+    // 2026-10-01 to 2026-10-28: 27 UTC calendar days, from the release of the missing version (1.0-1), not
+    // from the package's oldest release (2021-02-14, 2,083 days).
     [A, 'kernel.x86_64', RELEASED, 'release-date', 27],
     [C, 'kernel.x86_64', RELEASED, 'release-date', 27],
     // B was seen installed on day 1: its run starts when it was seen missing, 1 day before NOW.

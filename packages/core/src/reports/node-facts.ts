@@ -6,6 +6,10 @@
  * (AWS Config or DescribeInstances), so instances without a working agent are counted too. Counts come from the
  * node's Patch compliance items; a node with a PatchSummary but no items falls back to the summary's counts.
  * Owner tags come from the node's SSM inventory, else from EC2's own tags.
+ *
+ * The last scan is the PatchSummary's OperationEndTime; a node with Patch items but no PatchSummary takes its
+ * items' captureTime, which the agent sets to the operation's end (their ExecutionTime is its start:
+ * patch-baseline-operations, PackageCompliance; docs/data-format.md).
  */
 import { staleCutoff } from '../compliance.js';
 import { formatInstant } from '../timestamp.js';
@@ -78,7 +82,7 @@ export function nodeFactsCte(context: ReportContext): SqlFragment {
       count(*) FILTER (WHERE patchstate = 'INSTALLED_REJECTED') AS rejected,
       count(*) FILTER (WHERE ${nonCompliant} AND severity = 'CRITICAL') AS critical,
       max(CASE WHEN ${nonCompliant} THEN ${SEVERITY_RANK} END) AS severity_rank,
-      max(executiontime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
+      max(capturetime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
     FROM aws_complianceitem WHERE compliancetype = 'Patch' GROUP BY accountid, region, resourceid
   ),
   tags AS (${ownerTags(sql.raw('aws_tag'), context)}),

@@ -18,6 +18,16 @@ export const overdueParams = z
   })
   .strict();
 
+/** Without a leading zero epoch: `0:1.1.1k-1` and `1.1.1k-1` name the same version. */
+const withoutZeroEpoch = (version: string) => `regexp_replace(${version}, '^0:', '')`;
+/** A catalogue row's version (`epoch:version-release` from DescribeAvailablePatches), else its title. */
+const CATALOGUE_VERSION_KEY = sql.raw(
+  `CASE WHEN version <> '' THEN ${withoutZeroEpoch('version')} ELSE coalesce(title, '') END`,
+);
+/** An item's version: what its Title carries after `Id:` (Linux), else the whole Title (Windows). */
+const ITEM_VERSION_KEY = sql.raw(`CASE WHEN starts_with(r.title, r.id || ':')
+        THEN ${withoutZeroEpoch('substr(r.title, length(r.id) + 2)')} ELSE r.title END`);
+
 /**
  * CTE `open_items`: the items non-compliant at the evaluation time on active nodes, with the start of their
  * current run and how many UTC calendar days it has lasted. Shared with the SLA report.
@@ -26,6 +36,12 @@ export const overdueParams = z
  * does not know how long before it the item was already missing; if the patch catalogue (`patchboard collect`)
  * has the patch's release date, and it is earlier, the run is taken to start at the release — no patch is missing
  * before it exists — and `start_basis` says `release-date` instead of `first-seen`.
+ *
+ * The release is that of the missing *version*. A Linux item is a package (`Id` = `name.arch`) whose Title
+ * carries the version (`name.arch:epoch:version-release`), and the catalogue has one row per version: matching
+ * on the id alone would date an openssl update by the package's oldest release, years back. So an item matches
+ * the catalogue row of its id and version (epoch 0 written or not); an item whose Title carries no version
+ * (Windows: the update's title) matches the row of its id and title.
  */
 export function openItemsCte(context: ReportContext, filters: SqlFragment[] = []): SqlFragment {
   const at = context.dialect.instant(formatInstant(context.now));
@@ -38,8 +54,9 @@ export function openItemsCte(context: ReportContext, filters: SqlFragment[] = []
     FROM history_observations WHERE type_name = 'AWS:ComplianceItem' GROUP BY accountid, region, resourceid
   ),
   patch_releases AS (
-    SELECT accountid, region, kbid, min(releasedate) AS release_date
-    FROM custom_patchboardcatalogue WHERE releasedate IS NOT NULL GROUP BY accountid, region, kbid
+    SELECT accountid, region, kbid, ${CATALOGUE_VERSION_KEY} AS version_key, min(releasedate) AS release_date
+    FROM custom_patchboardcatalogue WHERE releasedate IS NOT NULL
+    GROUP BY accountid, region, kbid, ${CATALOGUE_VERSION_KEY}
   ),
   open_items AS (
     SELECT f.account_id, f.region, f.node_id, f.name, coalesce(f.team, ${UNTAGGED}) AS team,
@@ -53,6 +70,7 @@ export function openItemsCte(context: ReportContext, filters: SqlFragment[] = []
     LEFT JOIN item_first_observed o ON o.accountid = r.accountid AND o.region = r.region
       AND o.resourceid = r.resourceid
     LEFT JOIN patch_releases c ON c.accountid = r.accountid AND c.region = r.region AND c.kbid = r.id
+      AND c.version_key = ${ITEM_VERSION_KEY}
     WHERE r.open_now AND f.status <> 'INACTIVE'${sql.join(
       filters.map((filter) => sql` AND ${filter}`),
       '',

@@ -28,7 +28,7 @@ WITH nodes AS (
       count(*) FILTER (WHERE patchstate IN (?, ?, ?, ?) AND severity = 'CRITICAL') AS critical,
       max(CASE WHEN patchstate IN (?, ?, ?, ?) THEN CASE severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3
       WHEN 'LOW' THEN 2 WHEN 'INFORMATIONAL' THEN 1 WHEN 'UNSPECIFIED' THEN 0 END END) AS severity_rank,
-      max(executiontime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
+      max(capturetime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
     FROM aws_complianceitem WHERE compliancetype = 'Patch' GROUP BY accountid, region, resourceid
   ),
   tags AS (

@@ -28,7 +28,7 @@ WITH nodes AS (
       count(*) FILTER (WHERE patchstate IN (?, ?, ?, ?) AND severity = 'CRITICAL') AS critical,
       max(CASE WHEN patchstate IN (?, ?, ?, ?) THEN CASE severity WHEN 'CRITICAL' THEN 5 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3
       WHEN 'LOW' THEN 2 WHEN 'INFORMATIONAL' THEN 1 WHEN 'UNSPECIFIED' THEN 0 END END) AS severity_rank,
-      max(executiontime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
+      max(capturetime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
     FROM aws_complianceitem WHERE compliancetype = 'Patch' GROUP BY accountid, region, resourceid
   ),
   tags AS (
@@ -145,8 +145,9 @@ WITH nodes AS (
     FROM history_observations WHERE type_name = 'AWS:ComplianceItem' GROUP BY accountid, region, resourceid
   ),
   patch_releases AS (
-    SELECT accountid, region, kbid, min(releasedate) AS release_date
-    FROM custom_patchboardcatalogue WHERE releasedate IS NOT NULL GROUP BY accountid, region, kbid
+    SELECT accountid, region, kbid, CASE WHEN version <> '' THEN regexp_replace(version, '^0:', '') ELSE coalesce(title, '') END AS version_key, min(releasedate) AS release_date
+    FROM custom_patchboardcatalogue WHERE releasedate IS NOT NULL
+    GROUP BY accountid, region, kbid, CASE WHEN version <> '' THEN regexp_replace(version, '^0:', '') ELSE coalesce(title, '') END
   ),
   open_items AS (
     SELECT f.account_id, f.region, f.node_id, f.name, coalesce(f.team, ?) AS team,
@@ -163,6 +164,8 @@ WITH nodes AS (
     LEFT JOIN item_first_observed o ON o.accountid = r.accountid AND o.region = r.region
       AND o.resourceid = r.resourceid
     LEFT JOIN patch_releases c ON c.accountid = r.accountid AND c.region = r.region AND c.kbid = r.id
+      AND c.version_key = CASE WHEN starts_with(r.title, r.id || ':')
+        THEN regexp_replace(substr(r.title, length(r.id) + 2), '^0:', '') ELSE r.title END
     WHERE r.open_now AND f.status <> 'INACTIVE' AND r.classification IN (?, ?, ?)
   ),
   overdue AS (SELECT * FROM open_items WHERE days_outstanding >= ?)
