@@ -18,6 +18,7 @@ export { nodeDetailQueries } from './reports/node-detail.js';
 export { nodeFactsCte } from './reports/node-facts.js';
 export * from './changes.js';
 export { CVE_ID } from './reports/cve-evidence.js';
+export { PLATFORMS_WITHOUT_CVE_IDS } from './reports/cve-visibility.js';
 export { FLEET_GROUPS } from './reports/fleet-summary.js';
 export { SECURITY_CLASSIFICATIONS } from './reports/item-runs.js';
 export * from './check.js';

@@ -36,6 +36,23 @@ export function registerCve(program: Command): void {
           params: compiled.params,
           result,
         });
+        // An empty answer must not read as "not affected" where the data cannot name CVEs at all.
+        if (cve !== undefined) {
+          const visibility = compileReport('cve-visibility', {}, reportContext(context, engine));
+          process.stderr.write(cveBlindSpotNote((await engine.run(visibility.query)).rows));
+        }
       });
     });
+}
+
+/** The note under a CVE answer naming the nodes it cannot see; empty when there are none. */
+export function cveBlindSpotNote(rows: readonly Record<string, unknown>[]): string {
+  const blind = rows.reduce((sum, row) => sum + Number(row.nodes), 0);
+  if (blind === 0) return '';
+  const platforms = rows.map((row) => `${String(row.nodes)} ${String(row.platform)}`).join(', ');
+  return (
+    `Note: ${blind} of ${String(rows[0]?.active_nodes)} active nodes (${platforms}) run a platform whose patch ` +
+    'items carry no CVE ids (the SSM Agent writes none for apt packages), so this answer cannot include them. ' +
+    'Search them by package instead: patchboard cve --patch <name.arch>, e.g. --patch openssl.amd64.\n'
+  );
 }

@@ -3,6 +3,7 @@ import type { CompiledQuery } from '../sql.js';
 import { agentVersions } from './agent-versions.js';
 import { applications } from './applications.js';
 import { cveEvidence } from './cve-evidence.js';
+import { cveVisibility } from './cve-visibility.js';
 import { fleetSummary } from './fleet-summary.js';
 import { ingestErrors } from './ingest-errors.js';
 import { ingestRuns } from './ingest-runs.js';
@@ -26,6 +27,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   slaBreaches,
   meanTimeToRemediate,
   cveEvidence,
+  cveVisibility,
   agentVersions,
   applications,
   ingestErrors,

@@ -15,6 +15,8 @@ export function Cve(): ReactNode {
   const [typed, setTyped] = useState(cve || patch);
   const path = cve || patch ? reportPath('cve-evidence', cve ? { cve } : { patch }) : null;
   const loaded = useApi<ReportDocument>(path);
+  // The nodes whose items cannot name a CVE: an empty answer must not read as "not affected".
+  const visibility = useApi<ReportDocument>(cve ? reportPath('cve-visibility', {}) : null);
   const submit = () => {
     const value = typed.trim();
     if (CVE_ID.test(value)) set({ cve: value.toUpperCase(), patch: undefined });
@@ -70,6 +72,7 @@ export function Cve(): ReactNode {
                     <span>not fixed</span>
                   </div>
                 </div>
+                {visibility.data ? <BlindSpot rows={visibility.data.rows} /> : null}
                 <DataTable testId="cve-table" columns={document.columns} rows={document.rows} />
               </>
             );
@@ -77,5 +80,19 @@ export function Cve(): ReactNode {
         </Panel>
       )}
     </>
+  );
+}
+
+/** How many active nodes run a platform whose patch items carry no CVE ids (Ubuntu, Debian), if any. */
+function BlindSpot({ rows }: { rows: ReportDocument['rows'] }): ReactNode {
+  const blind = rows.reduce((sum, row) => sum + Number(row.nodes), 0);
+  if (blind === 0) return null;
+  const platforms = rows.map((row) => `${String(row.nodes)} ${String(row.platform)}`).join(', ');
+  return (
+    <p className="note" data-testid="cve-blind-spot">
+      {blind} of {String(rows[0]?.active_nodes)} active nodes ({platforms}) run a platform whose patch items
+      carry no CVE ids — the SSM Agent writes none for apt packages — so this answer cannot include them.
+      Search them by package id (e.g. openssl.amd64) instead.
+    </p>
   );
 }
