@@ -6,7 +6,7 @@
  */
 import { rmSync, writeFile as writeFileCallback } from 'node:fs';
 import { link, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Baselines } from './baselines.js';
 import { buildCatalogue, type Catalogue, PATCH_LIFETIME_DAYS, PLATFORMS } from './catalogue.js';
 import { DAY, dayNumber, isoDate, isoSeconds } from './clock.js';
@@ -22,6 +22,7 @@ import {
   withHostileTags,
 } from './fleet.js';
 import { NodePatching, NON_COMPLIANT_STATES } from './patching.js';
+import { CATALOGUE_NODE, CATALOGUE_RESOURCE_TYPE, CATALOGUE_TYPE, catalogueText } from './patch-catalogue.js';
 import { writesCveIds } from './records.js';
 import { emptyTally, type QuirkTally } from './quirks.js';
 import { NodeSnapshots, type NodeSnapshot, TYPE_NAMES, type TypeName } from './snapshot.js';
@@ -56,6 +57,11 @@ export interface GenerateOptions {
    * (quirks.ts): BOMs, CRLF, key casing, upper-case states, numeric counts, empty objects.
    */
   quirks?: boolean;
+  /**
+   * Default false. True also writes, in every copy, the patch catalogue as `patchboard collect` would
+   * (patch-catalogue.ts): one line per version of every patch, with its release date, per account and Region.
+   */
+  catalogue?: boolean;
   /** Called every ~1% of nodes. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -79,6 +85,7 @@ interface Settings {
   prefix: string;
   unmanagedPct: number;
   quirks: boolean;
+  catalogue: boolean;
 }
 
 /** Concurrent file tasks: enough to keep the disk busy, few enough to bound memory and descriptors. */
@@ -110,6 +117,7 @@ function settle(options: GenerateOptions): Settings {
     prefix,
     unmanagedPct,
     quirks: options.quirks ?? false,
+    catalogue: options.catalogue ?? false,
     shape: {
       seed: whole('seed', options.seed ?? 1, 0, 2 ** 32 - 1),
       nodes: whole('nodes', options.nodes ?? 800, 1, 10_000_000),
@@ -126,7 +134,7 @@ const objectKey = (prefix: string, type: string, plan: NodePlan) =>
   `${prefix ? `${prefix}/` : ''}${type}/accountid=${plan.account.accountId}/region=${plan.region}/resourcetype=ManagedInstanceInventory/${plan.nodeId}.json`;
 
 export async function generateFleet(options: GenerateOptions): Promise<GenerateSummary> {
-  const { outDir, shape, prefix, unmanagedPct, quirks } = settle(options);
+  const { outDir, shape, prefix, unmanagedPct, quirks, catalogue: withCatalogue } = settle(options);
   const bucketDir = join(outDir, 'bucket');
   const truthDir = join(outDir, 'truth');
   const daysDir = join(outDir, 'days');
@@ -255,6 +263,37 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
   for (const day of perDay) {
     day.files += accounts.length;
     day.bytes += accounts.length * Buffer.byteLength(PROBE);
+  }
+  if (withCatalogue) {
+    for (const [d, root] of copies.entries()) {
+      const text = catalogueText(catalogues.values(), times[d] ?? shape.at);
+      for (const { accountId } of accounts) {
+        for (const region of regions) {
+          const folder = join(root, prefix, CATALOGUE_TYPE, `accountid=${accountId}`, `region=${region}`);
+          const path = join(folder, `resourcetype=${CATALOGUE_RESOURCE_TYPE}`, `${CATALOGUE_NODE}.json`);
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, text);
+          const day = perDay[d];
+          if (day) {
+            day.files++;
+            day.bytes += Buffer.byteLength(text);
+          }
+          // The last day's catalogue is also the bucket copy's.
+          if (d === copies.length - 1 && root !== bucketDir) {
+            const last = join(
+              bucketDir,
+              prefix,
+              CATALOGUE_TYPE,
+              `accountid=${accountId}`,
+              `region=${region}`,
+            );
+            const target = join(last, `resourcetype=${CATALOGUE_RESOURCE_TYPE}`, `${CATALOGUE_NODE}.json`);
+            await mkdir(dirname(target), { recursive: true });
+            await link(path, target);
+          }
+        }
+      }
+    }
   }
   await tasks.drain();
   await Promise.all([...truthFiles.map((file) => file.close()), eventsFile.close()]);

@@ -31,6 +31,10 @@ export function registerGenerate(program: Command): void {
       '--quirks',
       'add the robustness layer: BOMs, CRLF, key casing, upper-case states, numeric counts, empty objects (off: exactly what the SSM Agent writes)',
     )
+    .option(
+      '--catalogue',
+      'also write the patch catalogue as `collect` would: every version of every patch with its release date',
+    )
     .action(
       async (
         options: {
@@ -43,6 +47,7 @@ export function registerGenerate(program: Command): void {
           prefix?: string;
           unmanagedPct: number;
           quirks?: boolean;
+          catalogue?: boolean;
         },
         command: Command,
       ) => {
@@ -64,6 +69,7 @@ export function registerGenerate(program: Command): void {
           seed: options.seed,
           unmanagedPct: options.unmanagedPct,
           quirks: options.quirks === true,
+          catalogue: options.catalogue === true,
           ...(options.at ? { at: options.at } : {}),
           ...(options.prefix ? { prefix: options.prefix } : {}),
           onProgress: (done, total) => progress.update(done, total, 'nodes'),
