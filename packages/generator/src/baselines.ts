@@ -27,19 +27,20 @@ export interface Baseline {
 
 const PATCH_GROUPS = ['prod-linux', 'nonprod-linux', 'prod-windows', 'nonprod-windows'] as const;
 
+/** Keyed lower-case: SUSE writes `critical`, the others `Critical`. */
 const COMPLIANCE_LEVEL: Record<string, TruthSeverity> = {
-  Critical: 'CRITICAL',
-  Required: 'CRITICAL',
-  Important: 'HIGH',
-  Medium: 'MEDIUM',
-  Moderate: 'MEDIUM',
-  Standard: 'MEDIUM',
-  Low: 'LOW',
-  Optional: 'LOW',
+  critical: 'CRITICAL',
+  required: 'CRITICAL',
+  important: 'HIGH',
+  medium: 'MEDIUM',
+  moderate: 'MEDIUM',
+  standard: 'MEDIUM',
+  low: 'LOW',
+  optional: 'LOW',
 };
 /** Ubuntu's priorities Required and Important rank with the other vendors' Critical and Important. */
 const criticalOrImportant = (patch: Patch) =>
-  patch.severity === 'Critical' || patch.severity === 'Important' || patch.severity === 'Required';
+  ['critical', 'important', 'required'].includes(patch.severity.toLowerCase());
 const after = (patch: Patch, days: number) => patch.releasedAt + days * DAY;
 
 function customBaseline(group: (typeof PATCH_GROUPS)[number], baselineId: string): Baseline {
@@ -56,7 +57,7 @@ function customBaseline(group: (typeof PATCH_GROUPS)[number], baselineId: string
       if (!prod) return after(patch, 0);
       return patch.security && criticalOrImportant(patch) ? after(patch, 7) : null;
     },
-    complianceLevel: (patch) => COMPLIANCE_LEVEL[patch.severity] ?? 'UNSPECIFIED',
+    complianceLevel: (patch) => COMPLIANCE_LEVEL[patch.severity.toLowerCase()] ?? 'UNSPECIFIED',
   };
 }
 
@@ -66,6 +67,9 @@ const PREDEFINED_NAMES: Record<string, string> = {
   AMAZON_LINUX_2023: 'AWS-AmazonLinux2023DefaultPatchBaseline',
   UBUNTU: 'AWS-UbuntuDefaultPatchBaseline',
   REDHAT_ENTERPRISE_LINUX: 'AWS-RedHatDefaultPatchBaseline',
+  ORACLE_LINUX: 'AWS-OracleLinuxDefaultPatchBaseline',
+  SUSE: 'AWS-SuseDefaultPatchBaseline',
+  DEBIAN: 'AWS-DebianDefaultPatchBaseline',
   WINDOWS: 'AWS-DefaultPatchBaseline',
 };
 

@@ -10,7 +10,17 @@ import { between, hash, pick, type Random, randomStream, textHash, weighted } fr
 export type PackageKind = 'rpm' | 'deb' | 'windows';
 
 export interface Platform {
-  readonly family: 'AL2' | 'AL2023' | 'UBUNTU2204' | 'UBUNTU2404' | 'RHEL9' | 'WIN2019' | 'WIN2022';
+  readonly family:
+    | 'AL2'
+    | 'AL2023'
+    | 'UBUNTU2204'
+    | 'UBUNTU2404'
+    | 'DEBIAN12'
+    | 'RHEL9'
+    | 'OL9'
+    | 'SLES15'
+    | 'WIN2019'
+    | 'WIN2022';
   readonly kind: PackageKind;
   readonly platformType: 'Linux' | 'Windows';
   readonly platformName: string;
@@ -21,7 +31,8 @@ export interface Platform {
   readonly weight: number;
   /** Distribution tag in package releases (`amzn2`, `el9_4`, `22.04`) or the Windows product name. */
   readonly releaseTag: string;
-  readonly kernelVersion: string | null;
+  /** InstanceDetailedInformation's KernelVersion (Windows: the NT build as WMI reports it). */
+  readonly kernelVersion: string;
 }
 
 export const PLATFORMS: readonly Platform[] = [
@@ -32,7 +43,7 @@ export const PLATFORMS: readonly Platform[] = [
     platformName: 'Amazon Linux',
     platformVersion: '2',
     operatingSystem: 'AMAZON_LINUX_2',
-    weight: 0.3,
+    weight: 0.26,
     releaseTag: 'amzn2',
     kernelVersion: '5.10.227-219.884.amzn2.x86_64',
   },
@@ -43,7 +54,7 @@ export const PLATFORMS: readonly Platform[] = [
     platformName: 'Amazon Linux',
     platformVersion: '2023',
     operatingSystem: 'AMAZON_LINUX_2023',
-    weight: 0.2,
+    weight: 0.18,
     releaseTag: 'amzn2023',
     kernelVersion: '6.1.115-126.197.amzn2023.x86_64',
   },
@@ -54,7 +65,7 @@ export const PLATFORMS: readonly Platform[] = [
     platformName: 'Ubuntu',
     platformVersion: '22.04',
     operatingSystem: 'UBUNTU',
-    weight: 0.12,
+    weight: 0.1,
     releaseTag: '22.04',
     kernelVersion: '6.8.0-1018-aws',
   },
@@ -65,9 +76,42 @@ export const PLATFORMS: readonly Platform[] = [
     platformName: 'Ubuntu',
     platformVersion: '24.04',
     operatingSystem: 'UBUNTU',
-    weight: 0.08,
+    weight: 0.07,
     releaseTag: '24.04',
     kernelVersion: '6.8.0-1021-aws',
+  },
+  {
+    family: 'DEBIAN12',
+    kind: 'deb',
+    platformType: 'Linux',
+    platformName: 'Debian GNU/Linux',
+    platformVersion: '12',
+    operatingSystem: 'DEBIAN',
+    weight: 0.04,
+    releaseTag: 'deb12',
+    kernelVersion: '6.1.0-28-cloud-amd64',
+  },
+  {
+    family: 'OL9',
+    kind: 'rpm',
+    platformType: 'Linux',
+    platformName: 'Oracle Linux Server',
+    platformVersion: '9.4',
+    operatingSystem: 'ORACLE_LINUX',
+    weight: 0.03,
+    releaseTag: 'el9',
+    kernelVersion: '5.15.0-208.159.3.2.el9uek.x86_64',
+  },
+  {
+    family: 'SLES15',
+    kind: 'rpm',
+    platformType: 'Linux',
+    platformName: 'SLES',
+    platformVersion: '15.5',
+    operatingSystem: 'SUSE',
+    weight: 0.04,
+    releaseTag: '150500',
+    kernelVersion: '5.14.21-150500.55.83-default',
   },
   {
     family: 'RHEL9',
@@ -76,7 +120,7 @@ export const PLATFORMS: readonly Platform[] = [
     platformName: 'Red Hat Enterprise Linux',
     platformVersion: '9.4',
     operatingSystem: 'REDHAT_ENTERPRISE_LINUX',
-    weight: 0.1,
+    weight: 0.08,
     releaseTag: 'el9_4',
     kernelVersion: '5.14.0-427.42.1.el9_4.x86_64',
   },
@@ -89,7 +133,7 @@ export const PLATFORMS: readonly Platform[] = [
     operatingSystem: 'WINDOWS',
     weight: 0.08,
     releaseTag: 'Windows Server 2019',
-    kernelVersion: null,
+    kernelVersion: '10.0.17763.6414 (WinBuild.160101.0800)',
   },
   {
     family: 'WIN2022',
@@ -100,7 +144,7 @@ export const PLATFORMS: readonly Platform[] = [
     operatingSystem: 'WINDOWS',
     weight: 0.12,
     releaseTag: 'Windows Server 2022',
-    kernelVersion: null,
+    kernelVersion: '10.0.20348.2762 (WinBuild.160101.0800)',
   },
 ];
 
@@ -140,7 +184,8 @@ export interface Catalogue {
 
 /** How long a patch stays on the list before a newer advisory for the same packages supersedes it. */
 export const PATCH_LIFETIME_DAYS = 160;
-const SECURITY_CLASSIFICATIONS = new Set(['Security', 'SecurityUpdates', 'CriticalUpdates']);
+/** Lower-cased: SUSE's zypper writes `security`, the others `Security`. */
+const SECURITY_CLASSIFICATIONS = new Set(['security', 'securityupdates', 'criticalupdates']);
 /** 2020-01-01, the origin of the synthetic KB numbering. */
 const KB_EPOCH_DAY = 18_262;
 
@@ -303,19 +348,6 @@ const UBUNTU_PACKAGES = [
   'tzdata',
   'ca-certificates',
 ];
-const UBUNTU_ALL_ARCH = new Set([
-  'tzdata',
-  'ca-certificates',
-  'python3-urllib3',
-  'python3-requests',
-  'python3-jinja2',
-  'python3-pip',
-  'python3-setuptools',
-  'python3-idna',
-  'python3-certifi',
-  'node-undici',
-  'cloud-init',
-]);
 const LINUX_EXTRAS = [
   'amazon-cloudwatch-agent',
   'aws-cfn-bootstrap',
@@ -363,49 +395,95 @@ interface Draft {
   cveCount: number;
 }
 
+/**
+ * How each RPM vendor writes its advisories, as the agent passes them through (docs/data-format.md): Amazon
+ * Linux's updateinfo says Medium where Red Hat and Oracle say Moderate; zypper prints SUSE's category and severity
+ * in lower case. The release string follows each distribution's convention.
+ */
+interface RpmVendor {
+  readonly classifications: readonly [security: string, bugfix: string, enhancement: string];
+  readonly severities: readonly [critical: string, important: string, moderate: string, low: string];
+  advisory(classification: number, year: number, number: number): string;
+  release(random: Random, tag: string): string;
+}
+
+const TITLE_CASE = ['Security', 'Bugfix', 'Enhancement'] as const;
+const RPM_VENDORS: Record<string, RpmVendor> = {
+  AL2: {
+    classifications: TITLE_CASE,
+    severities: ['Critical', 'Important', 'Medium', 'Low'],
+    advisory: (_c, year, number) => `ALAS2-${year}-${number}`,
+    release: (random, tag) => `${between(random, 1, 40)}.${tag}.0.${between(random, 1, 9)}`,
+  },
+  AL2023: {
+    classifications: TITLE_CASE,
+    severities: ['Critical', 'Important', 'Medium', 'Low'],
+    advisory: (_c, year, number) => `ALAS2023-${year}-${number}`,
+    release: (random, tag) => `${between(random, 1, 40)}.${tag}.0.${between(random, 1, 9)}`,
+  },
+  RHEL9: {
+    classifications: TITLE_CASE,
+    severities: ['Critical', 'Important', 'Moderate', 'Low'],
+    advisory: (c, year, number) => `${['RHSA', 'RHBA', 'RHEA'][c]}-${year}:${number}`,
+    release: (random, tag) => `${between(random, 1, 40)}.${tag}`,
+  },
+  OL9: {
+    classifications: TITLE_CASE,
+    severities: ['Critical', 'Important', 'Moderate', 'Low'],
+    advisory: (c, year, number) => `${['ELSA', 'ELBA', 'ELEA'][c]}-${year}-${number}`,
+    release: (random, tag) => `${between(random, 1, 40)}.0.${between(random, 1, 3)}.${tag}`,
+  },
+  SLES15: {
+    classifications: ['security', 'recommended', 'optional'],
+    severities: ['critical', 'important', 'moderate', 'low'],
+    advisory: (c, year, number) => `SUSE-${['SU', 'RU', 'OU'][c]}-${year}:${number}-1`,
+    release: (random, tag) => `${tag}.${between(random, 1, 60)}.${between(random, 1, 9)}`,
+  },
+};
+
 function rpmDraft(platform: Platform, random: Random, day: number, slot: number, year: number): Draft {
-  const classification = weighted(random(), [
-    { weight: 0.62, value: 'Security' },
-    { weight: 0.28, value: 'Bugfix' },
-    { weight: 0.1, value: 'Enhancement' },
+  const vendor = RPM_VENDORS[platform.family];
+  if (!vendor) throw new Error(`no RPM vendor for ${platform.family}`);
+  const kind = weighted(random(), [
+    { weight: 0.62, value: 0 as const },
+    { weight: 0.28, value: 1 as const },
+    { weight: 0.1, value: 2 as const },
   ]);
-  // Red Hat rates Critical, Important, Moderate, Low; Amazon Linux's advisories say Medium for Moderate.
+  const [critical, important, moderate, low] = vendor.severities;
   const severity = weighted(random(), [
-    { weight: 0.12, value: 'Critical' },
-    { weight: 0.33, value: 'Important' },
-    { weight: 0.38, value: platform.family === 'RHEL9' ? 'Moderate' : 'Medium' },
-    { weight: 0.17, value: 'Low' },
+    { weight: 0.12, value: critical },
+    { weight: 0.33, value: important },
+    { weight: 0.38, value: moderate },
+    { weight: 0.17, value: low },
   ]);
   // Advisory numbers count through the year, four slots a day, so they never repeat within a year.
   const number = 1000 + (day - dayNumber(Date.UTC(year, 0, 1))) * 4 + slot;
   const noarch = random() < 0.12;
   const name = noarch ? pick(random, RPM_NOARCH) : pick(random, RPM_PACKAGES);
-  const release = `${between(random, 1, 40)}.${platform.releaseTag}${platform.family === 'RHEL9' ? '' : `.0.${between(random, 1, 9)}`}`;
-  let advisory: string;
-  if (platform.family === 'AL2') advisory = `ALAS2-${year}-${number}`;
-  else if (platform.family === 'AL2023') advisory = `ALAS2023-${year}-${number}`;
-  else {
-    const prefix = classification === 'Security' ? 'RHSA' : classification === 'Bugfix' ? 'RHBA' : 'RHEA';
-    advisory = `${prefix}-${year}:${number}`;
-  }
+  const release = vendor.release(random, platform.releaseTag);
   const id = `${name}.${noarch ? 'noarch' : 'x86_64'}`;
   return {
     id,
     title: `${id}:${random() < 0.2 ? 1 : 0}:${version(random)}-${release}`,
-    advisoryIds: [advisory],
-    classification,
+    advisoryIds: [vendor.advisory(kind, year, number)],
+    classification: vendor.classifications[kind],
     severity,
-    cveCount: classification === 'Security' ? between(random, 1, 3) : 0,
+    cveCount: kind === 0 ? between(random, 1, 3) : 0,
   };
 }
 
 function debDraft(platform: Platform, random: Random): Draft {
   const security = random() < 0.7;
   const name = pick(random, UBUNTU_PACKAGES);
-  const arch = UBUNTU_ALL_ARCH.has(name) ? 'all' : 'amd64';
+  // apt names the machine's architecture even for an architecture-independent package (adduser.amd64).
+  const id = `${name}.amd64`;
+  const revision =
+    platform.family === 'DEBIAN12'
+      ? `${between(random, 1, 4)}~${platform.releaseTag}u${between(random, 1, 12)}`
+      : `0ubuntu0.${platform.releaseTag}.${between(random, 1, 12)}`;
   return {
-    id: `${name}.${arch}`,
-    title: `${name}.${arch}:${version(random)}-0ubuntu0.${platform.releaseTag}.${between(random, 1, 12)}`,
+    id,
+    title: `${id}:${version(random)}-${revision}`,
     advisoryIds: [],
     classification: security ? 'Security' : '',
     severity: weighted(random(), [
@@ -477,9 +555,9 @@ function windowsDraft(
       return {
         id: 'KB890830',
         advisoryIds: [],
-        title: `Windows Malicious Software Removal Tool x64 - v5.${between(random, 100, 140)} (KB890830)`,
-        classification: 'Updates',
-        severity: 'Low',
+        title: `Windows Malicious Software Removal Tool x64 - ${MONTH_NAMES[Number(month.slice(5)) - 1]} ${month.slice(0, 4)} (KB890830)`,
+        classification: 'UpdateRollups',
+        severity: 'Unspecified',
         cveCount: 0,
       };
     case 4:
@@ -521,6 +599,21 @@ function windowsDraft(
       };
   }
 }
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 const isPatchTuesday = (date: Date) =>
   date.getUTCDay() === 2 && date.getUTCDate() >= 8 && date.getUTCDate() <= 14;
@@ -577,7 +670,7 @@ export function buildCatalogue(platform: Platform, seed: number, fromDay: number
         advisoryIds: draft.advisoryIds,
         classification: draft.classification,
         severity: draft.severity,
-        security: SECURITY_CLASSIFICATIONS.has(draft.classification),
+        security: SECURITY_CLASSIFICATIONS.has(draft.classification.toLowerCase()),
         cveIds: cves(random, year, draft.cveCount),
         releasedAt,
         supersededAt: releasedAt + PATCH_LIFETIME_DAYS * DAY,
@@ -606,19 +699,15 @@ function rejectedPatch(platform: Platform, familyKey: number, fromDay: number): 
   switch (platform.kind) {
     case 'rpm': {
       // Number 3999 lies past the year's advisory slots, so it cannot collide with a catalogue patch.
-      const advisory =
-        platform.family === 'AL2'
-          ? `ALAS2-${year}-3999`
-          : platform.family === 'AL2023'
-            ? `ALAS2023-${year}-3999`
-            : `RHBA-${year}:3999`;
+      const vendor = RPM_VENDORS[platform.family];
+      if (!vendor) throw new Error(`no RPM vendor for ${platform.family}`);
       return {
         ...base,
-        advisoryIds: [advisory],
+        advisoryIds: [vendor.advisory(1, year, 3999)],
         id: 'docker.x86_64',
         title: `docker.x86_64:0:25.0.6-1.${platform.releaseTag}`,
-        classification: 'Bugfix',
-        severity: 'Medium',
+        classification: vendor.classifications[1],
+        severity: vendor.severities[2],
         security: false,
       };
     }
@@ -626,7 +715,7 @@ function rejectedPatch(platform: Platform, familyKey: number, fromDay: number): 
       return {
         ...base,
         id: 'docker.io.amd64',
-        title: `docker.io.amd64:24.0.7-0ubuntu0.${platform.releaseTag}.1`,
+        title: `docker.io.amd64:24.0.7-${platform.family === 'DEBIAN12' ? `1~${platform.releaseTag}u1` : `0ubuntu0.${platform.releaseTag}.1`}`,
         classification: '',
         severity: 'Optional',
         security: false,
@@ -655,11 +744,13 @@ function extraPackages(platform: Platform, familyKey: number): Patch[] {
     releasedAt: 0,
   };
   if (platform.kind === 'windows') {
+    // Windows leaves an InstalledOther item's title, classification and severity empty, to stay within
+    // Inventory's size limit (Patch Manager compliance states, footnote).
     return WINDOWS_EXTRAS.map((kb, i) => ({
       ...base,
       key: hash(familyKey, 0xe7a5, i),
       id: kb,
-      title: `Update for ${platform.releaseTag} for x64-based Systems (${kb})`,
+      title: '',
       supersededAt: Number.POSITIVE_INFINITY,
     }));
   }

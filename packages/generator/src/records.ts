@@ -25,12 +25,13 @@ const SEVERITY_RANK: Record<TruthSeverity, number> = {
 const SEVERITIES_DESCENDING = (Object.keys(SEVERITY_RANK) as TruthSeverity[]).reverse();
 /**
  * Security by classification, as SecurityNonCompliantCount counts it: the Linux agent counts the classification
- * `Security` alone (patch-baseline-operations, PackageCompliance); on Windows, SecurityUpdates and CriticalUpdates.
+ * `security` alone, in any case (patch-baseline-operations, PackageCompliance `_get_count`); on Windows, whose
+ * payload is not public, SecurityUpdates and CriticalUpdates.
  */
 export function countsAsSecurity(kind: PackageKind, classification: string): boolean {
   return kind === 'windows'
     ? classification === 'SecurityUpdates' || classification === 'CriticalUpdates'
-    : classification === 'Security';
+    : classification.toLowerCase() === 'security';
 }
 
 export function highestSeverity(severities: Iterable<TruthSeverity>): TruthSeverity | null {
@@ -247,7 +248,7 @@ export function applications(plan: NodePlan, captureTime: number): Line[] {
           Release: '1',
           Epoch: '',
           InstalledTime: installed,
-          Architecture: kind === 'deb' ? 'amd64' : 'x86_64',
+          Architecture: 'x86_64',
           URL: 'https://github.com/aws/amazon-ssm-agent',
           Summary: 'Amazon SSM Agent',
           PackageId:
@@ -272,6 +273,7 @@ export function applications(plan: NodePlan, captureTime: number): Line[] {
         PackageId: '',
       };
     }
+    // The agent writes x86_64 for apt's amd64 too (inventory gatherer); the package file keeps amd64.
     const arch = kind === 'deb' ? 'amd64' : 'x86_64';
     return {
       Name,
@@ -284,7 +286,7 @@ export function applications(plan: NodePlan, captureTime: number): Line[] {
       Release: kind === 'deb' ? '' : `1.${plan.platform.releaseTag}`,
       Epoch: '',
       InstalledTime: installed,
-      Architecture: arch,
+      Architecture: 'x86_64',
       URL: '',
       Summary: Name,
       PackageId: kind === 'deb' ? `${Name}_${Version}_${arch}.deb` : `${Name}-${Version}-1.${arch}.rpm`,
@@ -332,8 +334,7 @@ export function instanceDetailedInformation(plan: NodePlan, captureTime: number)
     CPUHyperThreadEnabled: 'true',
     OSServicePack: '',
   };
-  // Windows reports its kernel too: the NT version, which is the platform version.
-  line.KernelVersion = plan.platform.kernelVersion ?? plan.platform.platformVersion;
+  line.KernelVersion = plan.platform.kernelVersion;
   return [stamper(plan, captureTime)(line)];
 }
 
@@ -439,7 +440,8 @@ export function complianceItems(plan: NodePlan, run: ComplianceRun): Line[] {
       line.DetailedText = patching.detailedText;
     }
     line.ComplianceType = 'Association';
-    line.ExecutionId = uuidOf(plan.key, seconds, i);
+    // The patch association's item names the association as its execution.
+    line.ExecutionId = patching ? line.Id : uuidOf(plan.key, seconds, i);
     line.ExecutionType = 'Command';
     line.ExecutionTime = executionTime;
     lines.push(stamp(line));

@@ -184,50 +184,42 @@ export class NodeSnapshots {
   private complianceRun(operation: Operation, items: readonly PatchItem[]): ComplianceRun {
     const plan = this.plan;
     const day = dayNumber(operation.start);
-    return {
+    const run: ComplianceRun = {
       operation,
       items,
       baseline: this.baseline,
-      associations: [
-        ...ASSOCIATIONS.slice(0, plan.associations).map((association, i) => ({
-          ...association,
-          compliant: chance(plan.key, i, day, SALT.association) >= 0.25,
-        })),
-        ...this.patchAssociation(operation, items),
-      ],
+      associations: ASSOCIATIONS.slice(0, plan.associations).map((association, i) => ({
+        ...association,
+        compliant: chance(plan.key, i, day, SALT.association) >= 0.25,
+      })),
       customCompliant: plan.customCompliance ? chance(plan.key, day, SALT.custom) >= 0.5 : null,
       quirks: this.quirks,
     };
+    return { ...run, associations: [...run.associations, ...this.patchAssociation(run)] };
   }
 
   /**
    * The Association item AWS-RunPatchBaselineAssociation writes next to the Patch items (patch-baseline-operations,
-   * association compliance): non-compliant exactly when a Patch item is; half of these associations set no
-   * compliance severity.
+   * `_get_association_compliance_item`): the baseline's name as Title, non-compliant exactly when a Patch item is,
+   * the operation's summary as a DetailedText JSON string (counts as strings, as the agent writes them); its
+   * Severity is the association's compliance severity, empty when the association sets none.
    */
-  private patchAssociation(operation: Operation, items: readonly PatchItem[]): Association[] {
-    const plan = this.plan;
-    const roll = chance(plan.key, SALT.patchAssociation);
+  private patchAssociation(run: ComplianceRun): Association[] {
+    const roll = chance(this.plan.key, SALT.patchAssociation);
     if (roll >= PATCHED_BY_ASSOCIATION) return [];
-    const count = (state: string) => items.filter((item) => item.state === state).length;
-    const compliant = !items.some((item) => NON_COMPLIANT_STATES.has(item.state));
-    const detailedText = JSON.stringify({
-      PatchGroup: plan.patchGroup ?? '',
-      BaselineId: this.baseline.baselineId,
-      OperationType: operation.type,
-      InstalledCount: count('Installed'),
-      InstalledOtherCount: count('InstalledOther'),
-      InstalledPendingRebootCount: count('InstalledPendingReboot'),
-      InstalledRejectedCount: count('InstalledRejected'),
-      MissingCount: count('Missing'),
-      FailedCount: count('Failed'),
-    });
+    const lastNoReboot = this.patching.lastNoRebootInstall(run.operation.end);
+    const summary = patchSummary(this.plan, { ...run, quirks: false }, lastNoReboot)[0] ?? {};
+    const { resourceId: _id, captureTime: _time, schemaVersion: _version, ...content } = summary;
     return [
       {
         name: 'AWS-RunPatchBaselineAssociation',
-        severity: roll < PATCHED_BY_ASSOCIATION / 2 ? '' : 'HIGH',
-        compliant,
-        patchBaseline: { id: this.baseline.baselineId, name: this.baseline.name, detailedText },
+        severity: roll < PATCHED_BY_ASSOCIATION / 2 ? '' : 'UNSPECIFIED',
+        compliant: !run.items.some((item) => NON_COMPLIANT_STATES.has(item.state)),
+        patchBaseline: {
+          id: this.baseline.baselineId,
+          name: this.baseline.name,
+          detailedText: JSON.stringify(content),
+        },
       },
     ];
   }

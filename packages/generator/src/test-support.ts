@@ -137,7 +137,8 @@ export const patchState = (raw: unknown): string =>
   STATE_BY_FOLDED[String(raw).replaceAll('_', '').toUpperCase()] ?? `unknown:${String(raw)}`;
 
 const NON_COMPLIANT = new Set(['Missing', 'Failed', 'InstalledPendingReboot', 'InstalledRejected']);
-const SECURITY = new Set(['Security', 'SecurityUpdates', 'CriticalUpdates']);
+/** Lower-cased: SUSE writes `security`, and the agent counts it in any case. */
+const SECURITY = new Set(['security', 'securityupdates', 'criticalupdates']);
 const RANK: TruthSeverity[] = ['UNSPECIFIED', 'INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
 /** The node's truth as its files state it, under the status rule evaluated at `at`. */
@@ -210,7 +211,8 @@ export function deriveTruth(node: BucketNode, at: number): TruthNode {
     pendingReboot: count('InstalledPendingReboot'),
     installedRejected: count('InstalledRejected'),
     criticalNonCompliant: nonCompliant.filter((l) => l.Severity === 'CRITICAL').length,
-    securityNonCompliant: nonCompliant.filter((l) => SECURITY.has(String(l.Classification))).length,
+    securityNonCompliant: nonCompliant.filter((l) => SECURITY.has(String(l.Classification).toLowerCase()))
+      .length,
     highestSeverity: ranks.length === 0 ? null : (RANK[Math.max(...ranks)] ?? null),
     nonCompliantPatchIds: nonCompliant.map((l) => String(l.Id)).sort(),
     applications: lines('AWS:Application').length,

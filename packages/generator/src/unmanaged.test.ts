@@ -90,10 +90,10 @@ describe('a fleet without unmanaged instances', () => {
     });
     // A golden digest of a fleet without unmanaged instances, meta files compared without the two fields that
     // unmanagedPct added: a different digest means pct 0 output changed. It was last renewed when the agent
-    // model changed (Linux items by package, the robustness layer off by default, so the six never-scanned
-    // nodes' empty AWS:ComplianceItem objects went: 1,604 files before, 1,598 now).
+    // model changed (Linux items by package, ten platform families, the robustness layer off by default, so the
+    // six never-scanned nodes' empty AWS:ComplianceItem objects went: 1,604 files before, 1,598 now).
     expect(listFiles(out)).toHaveLength(1598);
-    expect(digest(out)).toBe('0c8456e5cbdef088ccfb4a68dcaea482b40b6d1f9527458c5b5b4e3ebfa9af8c');
+    expect(digest(out)).toBe('f81a291fc84b414608d9e355c5b5bdfdcda46ea4172b9354ad6cb11512c93b87');
     expect(listFiles(out).filter((key) => key.includes('AWSLogs/'))).toEqual([]);
     const { meta, nodes } = await readTruth(out);
     expect(meta.unmanagedPct).toBe(0);

@@ -16,8 +16,13 @@ import { NON_COMPLIANT_PATCH_STATES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';
 import type { ReportContext } from './report.js';
 
-/** The classifications that mean "security" across operating systems (Amazon Linux, RHEL, Windows). */
+/**
+ * The classifications that mean "security" across operating systems (Amazon Linux, RHEL, Ubuntu, Windows), in
+ * any case: SUSE's zypper writes `security` (docs/data-format.md), and the agent's own security count compares
+ * case-insensitively.
+ */
 export const SECURITY_CLASSIFICATIONS = ['Security', 'SecurityUpdates', 'CriticalUpdates'] as const;
+const SECURITY_LOWER = SECURITY_CLASSIFICATIONS.map((c) => c.toLowerCase());
 
 const ITEM = sql.raw('accountid, region, resourceid, id, title');
 
@@ -86,6 +91,6 @@ export function itemRunsCte(context: ReportContext, only?: SqlFragment): SqlFrag
 /** A classification filter: `security` (the default), `any`, or one classification as written. */
 export function classificationFilter(column: SqlFragment, classification: string): SqlFragment {
   if (classification === 'any') return sql`TRUE`;
-  if (classification === 'security') return sql`${column} IN ${sql.list(SECURITY_CLASSIFICATIONS)}`;
+  if (classification === 'security') return sql`lower(${column}) IN ${sql.list(SECURITY_LOWER)}`;
   return sql`${column} = ${classification}`;
 }
