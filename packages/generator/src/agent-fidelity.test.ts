@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from './generate.js';
+import { agentContent } from './records.js';
 import { type Bucket, type BucketNode, type Line, readBucket } from './test-support.js';
 
 let root: string;
@@ -113,8 +114,7 @@ describe('the files as the agent writes them', () => {
       );
       // The operation's summary, counts as strings: the PatchSummary's fields without the sync's.
       const detail = JSON.parse(String(line.DetailedText)) as Record<string, unknown>;
-      const { resourceId: _id, captureTime: _time, schemaVersion: _version, ...content } = summary ?? {};
-      expect(detail).toEqual(content);
+      expect(detail).toEqual(agentContent(summary ?? {}));
       const nonCompliant = patchItems(node).some((i) => i.Status === 'NON_COMPLIANT');
       expect(line.Status).toBe(nonCompliant ? 'NON_COMPLIANT' : 'COMPLIANT');
     }

@@ -208,6 +208,15 @@ const WINDOWS_APPLICATIONS = [
   'TortoiseGit 2.15.0.0 (64 bit)',
 ];
 
+/** A record as the agent uploaded it: without the three fields the sync adds. */
+export function agentContent(line: Line): Line {
+  const content: Line = {};
+  for (const [key, value] of Object.entries(line)) {
+    if (key !== 'resourceId' && key !== 'captureTime' && key !== 'schemaVersion') content[key] = value;
+  }
+  return content;
+}
+
 /** The agent's application gatherers leave out an attribute they found no value for, rather than write "". */
 function withoutEmpty(line: Line): Line {
   for (const key of Object.keys(line)) if (line[key] === '') delete line[key];

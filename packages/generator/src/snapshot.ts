@@ -20,6 +20,7 @@ import {
   writtenPatchState,
 } from './quirks.js';
 import {
+  agentContent,
   type Association,
   applications,
   awsComponents,
@@ -208,8 +209,7 @@ export class NodeSnapshots {
     const roll = chance(this.plan.key, SALT.patchAssociation);
     if (roll >= PATCHED_BY_ASSOCIATION) return [];
     const lastNoReboot = this.patching.lastNoRebootInstall(run.operation.end);
-    const summary = patchSummary(this.plan, { ...run, quirks: false }, lastNoReboot)[0] ?? {};
-    const { resourceId: _id, captureTime: _time, schemaVersion: _version, ...content } = summary;
+    const content = agentContent(patchSummary(this.plan, { ...run, quirks: false }, lastNoReboot)[0] ?? {});
     return [
       {
         name: 'AWS-RunPatchBaselineAssociation',
