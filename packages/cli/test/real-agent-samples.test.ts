@@ -114,126 +114,105 @@ describe('public SSM Agent samples', () => {
   });
 
   it('evaluates each node as a person reading the samples would', async () => {
-    const byNode = await nodes();
-    const pick = (row: Row | undefined) =>
-      row && {
-        account_id: row.account_id,
-        region: row.region,
-        platform: row.platform,
-        team: row.team,
-        environment: row.environment,
-        baseline_id: row.baseline_id,
-        status: row.status,
-        missing_count: row.missing_count,
-        failed_count: row.failed_count,
-        pending_reboot_count: row.pending_reboot_count,
-        highest_severity: row.highest_severity,
-        last_scan_time: row.last_scan_time,
-      };
-    const untagged = { team: '(untagged)', environment: '(untagged)' };
-    expect([...byNode.keys()].sort()).toEqual([
-      'i-02573cafcfEXAMPLE',
-      'i-08ee91c0b17045407',
-      'i-09a618aec652973a9',
-      'i-0cb2b964d3e14fd9f',
-      'i-12345678901234567',
-      'i-1234567890abcdef0',
-    ]);
-
-    // GetInventory's Amazon Linux node: instance information only, no patch data at all.
-    expect(pick(byNode.get('i-0cb2b964d3e14fd9f'))).toEqual({
-      account_id: '111122223333',
-      region: 'us-west-2',
-      platform: 'Amazon Linux AMI',
-      ...untagged,
-      baseline_id: null,
-      status: 'NOT_SCANNED',
-      missing_count: 0,
-      failed_count: 0,
-      pending_reboot_count: 0,
-      highest_severity: null,
-      last_scan_time: null,
-    });
-
-    // Three Installed items and no PatchSummary: compliant, but the scan ended 2020-01-24T12:37:59-08:00, far
-    // more than 7 days before NOW. Its last scan is the items' captureTime, the operation's end (the patch
-    // payload sets CaptureTime to the end and ExecutionTime, 12:37:56-08:00, to the start).
-    expect(pick(byNode.get('i-08ee91c0b17045407'))).toEqual({
-      account_id: '111122223333',
-      region: 'us-east-2',
-      platform: null,
-      ...untagged,
-      baseline_id: 'pb-0c10e65780EXAMPLE',
-      status: 'STALE',
-      missing_count: 0,
-      failed_count: 0,
-      pending_reboot_count: 0,
-      highest_severity: null,
-      last_scan_time: '2020-01-24T20:37:59Z',
-    });
-
-    // A PatchSummary alone with MissingCount 3 and no NonCompliantSeverity; the scan ended 12:37:37-08:00.
-    expect(pick(byNode.get('i-09a618aec652973a9'))).toEqual({
-      account_id: '111122223333',
-      region: 'us-east-2',
-      platform: null,
-      ...untagged,
-      baseline_id: 'pb-0c10e65780EXAMPLE',
-      status: 'NON_COMPLIANT',
-      missing_count: 3,
-      failed_count: 0,
-      pending_reboot_count: 0,
-      highest_severity: null,
-      last_scan_time: '2020-01-24T20:37:37Z',
-    });
-
-    // Windows: KB890830 Missing makes it non-compliant. Its items give the vendor's severity only (no
-    // compliance Severity), and no times; the two compliant associations (UNSPECIFIED, 2019) change neither
-    // its severity nor its last scan. Its only tag is Stack, which is no team or environment key.
-    expect(pick(byNode.get('i-1234567890abcdef0'))).toEqual({
-      account_id: '123456789012',
-      region: 'us-east-1',
-      platform: null,
-      ...untagged,
-      baseline_id: null,
-      status: 'NON_COMPLIANT',
-      missing_count: 1,
-      failed_count: 0,
-      pending_reboot_count: 0,
-      highest_severity: null,
-      last_scan_time: null,
-    });
-
-    // The Security Hub finding's summary: MissingCount 2, scan ended 2021-11-11T22:05:25Z; its association item
-    // (NON_COMPLIANT, UNSPECIFIED) is not a patch and adds nothing.
-    expect(pick(byNode.get('i-02573cafcfEXAMPLE'))).toEqual({
-      account_id: '111122223333',
-      region: 'us-east-2',
-      platform: null,
-      ...untagged,
-      baseline_id: 'pb-0c10e65780EXAMPLE',
-      status: 'NON_COMPLIANT',
-      missing_count: 2,
-      failed_count: 0,
-      pending_reboot_count: 0,
-      highest_severity: null,
-      last_scan_time: '2021-11-11T22:05:25Z',
-    });
-
-    // The real Ubuntu run: nothing missing, failed or pending; its Install ended 2021-11-02T04:17:28Z, more than
-    // 7 days before NOW.
-    expect(pick(byNode.get('i-12345678901234567'))).toEqual({
-      account_id: '111122223333',
-      region: 'us-east-1',
-      platform: null,
-      ...untagged,
-      baseline_id: 'pb-0c7e89f711c3095f4',
-      status: 'STALE',
-      missing_count: 0,
-      failed_count: 0,
-      pending_reboot_count: 0,
-      highest_severity: null,
-      last_scan_time: '2021-11-02T04:17:28Z',
+    const fields = [
+      'account_id',
+      'region',
+      'platform',
+      'team',
+      'environment',
+      'baseline_id',
+      'status',
+      'missing_count',
+      'failed_count',
+      'pending_reboot_count',
+      'highest_severity',
+      'last_scan_time',
+    ];
+    const got = Object.fromEntries(
+      [...(await nodes()).entries()].map(([node, row]) => [
+        node,
+        Object.fromEntries(fields.map((field) => [field, row[field]])),
+      ]),
+    );
+    // No sample carries an owner tag key of the default policy, no PatchSummary has NonCompliantSeverity and no
+    // non-compliant Patch item has a compliance Severity: every node is untagged, with no highest severity.
+    const common = { team: '(untagged)', environment: '(untagged)', highest_severity: null };
+    const nothingOpen = { missing_count: 0, failed_count: 0, pending_reboot_count: 0 };
+    expect(got).toEqual({
+      // GetInventory's Amazon Linux node: instance information only, no patch data at all.
+      'i-0cb2b964d3e14fd9f': {
+        ...common,
+        ...nothingOpen,
+        account_id: '111122223333',
+        region: 'us-west-2',
+        platform: 'Amazon Linux AMI',
+        baseline_id: null,
+        status: 'NOT_SCANNED',
+        last_scan_time: null,
+      },
+      // Three Installed items, no PatchSummary: compliant, but scanned 2020-01-24, long before NOW. Its last scan
+      // is the items' captureTime, the operation's end (12:37:59-08:00): the patch payload sets CaptureTime to
+      // the end and ExecutionTime (12:37:56-08:00) to the start.
+      'i-08ee91c0b17045407': {
+        ...common,
+        ...nothingOpen,
+        account_id: '111122223333',
+        region: 'us-east-2',
+        platform: null,
+        baseline_id: 'pb-0c10e65780EXAMPLE',
+        status: 'STALE',
+        last_scan_time: '2020-01-24T20:37:59Z',
+      },
+      // A PatchSummary alone: MissingCount 3; the scan ended 12:37:37-08:00.
+      'i-09a618aec652973a9': {
+        ...common,
+        account_id: '111122223333',
+        region: 'us-east-2',
+        platform: null,
+        baseline_id: 'pb-0c10e65780EXAMPLE',
+        status: 'NON_COMPLIANT',
+        ...nothingOpen,
+        missing_count: 3,
+        last_scan_time: '2020-01-24T20:37:37Z',
+      },
+      // Windows: KB890830 Missing. Its Patch items carry no times and it has no PatchSummary, so no last scan;
+      // the two compliant associations (2019) set neither a scan time nor a severity.
+      'i-1234567890abcdef0': {
+        ...common,
+        account_id: '123456789012',
+        region: 'us-east-1',
+        platform: null,
+        baseline_id: null,
+        status: 'NON_COMPLIANT',
+        ...nothingOpen,
+        missing_count: 1,
+        last_scan_time: null,
+      },
+      // The Security Hub finding's summary: MissingCount 2, scan ended 2021-11-11T22:05:25Z; its NON_COMPLIANT
+      // association item is not a patch and adds nothing.
+      'i-02573cafcfEXAMPLE': {
+        ...common,
+        account_id: '111122223333',
+        region: 'us-east-2',
+        platform: null,
+        baseline_id: 'pb-0c10e65780EXAMPLE',
+        status: 'NON_COMPLIANT',
+        ...nothingOpen,
+        missing_count: 2,
+        last_scan_time: '2021-11-11T22:05:25Z',
+      },
+      // The real Ubuntu run: nothing missing, failed or pending; its Install ended 2021-11-02T04:17:28Z, more
+      // than 7 days before NOW.
+      'i-12345678901234567': {
+        ...common,
+        ...nothingOpen,
+        account_id: '111122223333',
+        region: 'us-east-1',
+        platform: null,
+        baseline_id: 'pb-0c7e89f711c3095f4',
+        status: 'STALE',
+        last_scan_time: '2021-11-02T04:17:28Z',
+      },
     });
   });
 
