@@ -216,6 +216,25 @@ describe('public SSM Agent samples', () => {
     });
   });
 
+  it('sums the nodes into the fleet figure', async () => {
+    // From the six statuses above: three non-compliant, two stale, one never scanned, none compliant; no
+    // instance list, so no coverage figure.
+    expect(await json('report', 'fleet-summary', '--now', NOW)).toEqual([
+      {
+        nodes: 6,
+        active: 6,
+        inactive: 0,
+        compliant: 0,
+        non_compliant: 3,
+        stale: 2,
+        not_scanned: 1,
+        unmanaged: 0,
+        compliance_pct: 0,
+        coverage_pct: null,
+      },
+    ]);
+  });
+
   it('takes the environment from whichever tag key the policy names', async () => {
     const config = join(dir, 'stack-is-environment.yaml');
     await writeFile(config, 'policy:\n  tagKeys:\n    environment: [Stack]\n');
