@@ -6,6 +6,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from '@patchboard/core';
+import { DuckDbQueryEngine, openDatabase } from '@patchboard/engine-duckdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPatchboard } from './support/run-cli.js';
 
@@ -25,7 +27,6 @@ describe('public SSM Agent samples', () => {
     expect(code).toBe(0);
     return (JSON.parse(stdout) as { rows: Row[] }).rows;
   };
-  const sqlRows = (query: string) => json('sql', query);
   const nodes = async (...extra: string[]): Promise<Map<string, Row>> => {
     const rows = await json('report', 'node-compliance', '--now', NOW, ...extra);
     return new Map(rows.map((row) => [String(row.node_id), row]));
@@ -48,69 +49,76 @@ describe('public SSM Agent samples', () => {
   });
 
   it('stores what the samples hold', async () => {
-    // 3 + 3 + 6 Patch items (i-08ee…, i-1234…, i-1234…67); 2 associations of i-1234… and 1 of i-02573….
-    expect(
-      await sqlRows('SELECT compliancetype, count(*) AS n FROM aws_complianceitem GROUP BY 1 ORDER BY 1'),
-    ).toEqual([
-      { compliancetype: 'Association', n: 3 },
-      { compliancetype: 'Patch', n: 12 },
-    ]);
-    // Counts arrive as the agent's strings ("10254") and as the APIs' numbers (420, -1): both are read.
-    expect(
-      await sqlRows(
-        `SELECT resourceid, installedcount, installedothercount, notapplicablecount, unreportednotapplicablecount,
-           missingcount, operationtype FROM aws_patchsummary ORDER BY resourceid`,
-      ),
-    ).toEqual([
-      {
-        resourceid: 'i-02573cafcfEXAMPLE',
-        installedcount: 45,
-        installedothercount: 396,
-        notapplicablecount: null,
-        unreportednotapplicablecount: null,
-        missingcount: 2,
-        operationtype: 'SCAN',
-      },
-      {
-        resourceid: 'i-09a618aec652973a9',
-        installedcount: 36,
-        installedothercount: 396,
-        notapplicablecount: 420,
-        unreportednotapplicablecount: -1,
-        missingcount: 3,
-        operationtype: 'Scan',
-      },
-      {
-        resourceid: 'i-12345678901234567',
-        installedcount: 198,
-        installedothercount: 1077,
-        notapplicablecount: 10254,
-        unreportednotapplicablecount: null,
-        missingcount: 0,
-        operationtype: 'Install',
-      },
-    ]);
-    // The Windows node's association summary: two compliant UNSPECIFIED items, as JSON numbers.
-    expect(
-      await sqlRows(
-        `SELECT resourceid, compliancetype, status, compliantunspecifiedcount, noncompliantcriticalcount
-         FROM aws_compliancesummary`,
-      ),
-    ).toEqual([
-      {
-        resourceid: 'i-1234567890abcdef0',
-        compliancetype: 'Association',
-        status: 'COMPLIANT',
-        compliantunspecifiedcount: 2,
-        noncompliantcriticalcount: 0,
-      },
-    ]);
-    // The agent writes every InstanceDetailedInformation field as a string; the numbers are still numbers.
-    expect(
-      await sqlRows('SELECT cpus, cpucores, cpuspeedmhz, kernelversion FROM aws_instancedetailedinformation'),
-    ).toEqual([
-      { cpus: 36, cpucores: 18, cpuspeedmhz: 2900, kernelversion: '10.0.20348.643 (WinBuild.160101.0800)' },
-    ]);
+    // Read in process (no command per query): the stored rows themselves, as the ingest above left them.
+    const engine = new DuckDbQueryEngine(await openDatabase(db, { readOnly: true }));
+    const sqlRows = async (query: ReturnType<typeof sql>) => (await engine.run(query.compile())).rows;
+    try {
+      // 3 + 3 + 6 Patch items (i-08ee…, i-1234…, i-1234…67); 2 associations of i-1234… and 1 of i-02573….
+      expect(
+        await sqlRows(
+          sql`SELECT compliancetype, count(*) AS n FROM aws_complianceitem GROUP BY 1 ORDER BY 1`,
+        ),
+      ).toEqual([
+        { compliancetype: 'Association', n: 3 },
+        { compliancetype: 'Patch', n: 12 },
+      ]);
+      // Counts arrive as the agent's strings ("10254") and as the APIs' numbers (420, -1): both are read.
+      expect(
+        await sqlRows(sql`SELECT resourceid, installedcount, installedothercount, notapplicablecount,
+          unreportednotapplicablecount, missingcount, operationtype FROM aws_patchsummary ORDER BY resourceid`),
+      ).toEqual([
+        {
+          resourceid: 'i-02573cafcfEXAMPLE',
+          installedcount: 45,
+          installedothercount: 396,
+          notapplicablecount: null,
+          unreportednotapplicablecount: null,
+          missingcount: 2,
+          operationtype: 'SCAN',
+        },
+        {
+          resourceid: 'i-09a618aec652973a9',
+          installedcount: 36,
+          installedothercount: 396,
+          notapplicablecount: 420,
+          unreportednotapplicablecount: -1,
+          missingcount: 3,
+          operationtype: 'Scan',
+        },
+        {
+          resourceid: 'i-12345678901234567',
+          installedcount: 198,
+          installedothercount: 1077,
+          notapplicablecount: 10254,
+          unreportednotapplicablecount: null,
+          missingcount: 0,
+          operationtype: 'Install',
+        },
+      ]);
+      // The Windows node's association summary: two compliant UNSPECIFIED items, as JSON numbers.
+      expect(
+        await sqlRows(sql`SELECT resourceid, compliancetype, status, compliantunspecifiedcount,
+          noncompliantcriticalcount FROM aws_compliancesummary`),
+      ).toEqual([
+        {
+          resourceid: 'i-1234567890abcdef0',
+          compliancetype: 'Association',
+          status: 'COMPLIANT',
+          compliantunspecifiedcount: 2,
+          noncompliantcriticalcount: 0,
+        },
+      ]);
+      // The agent writes every InstanceDetailedInformation field as a string; the numbers are still numbers.
+      expect(
+        await sqlRows(
+          sql`SELECT cpus, cpucores, cpuspeedmhz, kernelversion FROM aws_instancedetailedinformation`,
+        ),
+      ).toEqual([
+        { cpus: 36, cpucores: 18, cpuspeedmhz: 2900, kernelversion: '10.0.20348.643 (WinBuild.160101.0800)' },
+      ]);
+    } finally {
+      await engine.close();
+    }
   });
 
   it('evaluates each node as a person reading the samples would', async () => {
