@@ -5,8 +5,15 @@ import { INVENTORY_TYPES, tableColumns, type ColumnKind } from '@patchboard/core
 export interface QuickSightStackProps extends StackProps {
   /** The QuickSight user (namespace `default`) who owns the data source and datasets. */
   readonly userName: string;
+  /**
+   * The QuickSight identity Region, where the account's users live (the Region QuickSight was signed up in);
+   * a user ARN names that Region, not the stack's (QuickSight User Guide, "Supported Regions": identity Region).
+   */
+  readonly identityRegion: string;
   readonly database: string;
   readonly workgroup: string;
+  /** The role the Athena data source queries as (reporting stack's QuickSightAccess). */
+  readonly dataSourceRoleArn: string;
 }
 
 /** The recipe's datasets, one per table, now over engine-athena's views (typed columns, no crawler names). */
@@ -35,13 +42,15 @@ const QUICKSIGHT_TYPES: Record<ColumnKind, string> = {
 export class QuickSightStack extends Stack {
   constructor(scope: Construct, id: string, props: QuickSightStackProps) {
     super(scope, id, props);
-    const owner = `arn:${this.partition}:quicksight:${this.region}:${this.account}:user/default/${props.userName}`;
+    const owner = `arn:${this.partition}:quicksight:${props.identityRegion}:${this.account}:user/default/${props.userName}`;
     const dataSource = new quicksight.CfnDataSource(this, 'DataSource', {
       awsAccountId: this.account,
       dataSourceId: 'patchboard-athena',
       name: 'Patchboard (Athena)',
       type: 'ATHENA',
-      dataSourceParameters: { athenaParameters: { workGroup: props.workgroup } },
+      dataSourceParameters: {
+        athenaParameters: { workGroup: props.workgroup, roleArn: props.dataSourceRoleArn },
+      },
       sslProperties: { disableSsl: false },
       permissions: [
         {

@@ -357,7 +357,7 @@ describe('platformTags', () => {
     expect(code.length).toBeLessThanOrEqual(INLINE_CODE_LIMIT);
     expect(code).toContain('DescribeInstanceInformationCommand');
     expect(code).toContain('CreateTagsCommand');
-    expect(fn?.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn?.Properties.Runtime).toBe('nodejs24.x');
     on.member.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(6 hours)',
       State: 'ENABLED',

@@ -1,4 +1,4 @@
-import { aws_config as config, aws_iam as iam, Validations } from 'aws-cdk-lib';
+import { aws_config as config, aws_iam as iam, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export const AGGREGATOR_NAME = 'patchboard-organization';
@@ -15,8 +15,22 @@ export class ConfigAggregator extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // Confused-deputy guard (AWS Config Developer Guide, "Cross-service confused deputy prevention"):
+    // Config assumes the role only for an aggregator of this account.
+    const stack = Stack.of(this);
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('config.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('config.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'config',
+              resource: 'config-aggregator',
+              resourceName: '*',
+            }),
+          },
+        },
+      }),
       description: 'Patchboard: AWS Config reads the organisation accounts for the aggregator',
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSConfigRoleForOrganizations'),
