@@ -14,6 +14,7 @@ import { appConfigFromContext } from '../lib/app-config.js';
 import { organizationSyncMemberTemplate } from '../lib/organization-sync-member.js';
 import { APP_CONTEXT, buildApp } from '../lib/patchboard-app.js';
 import { snapshotColumns } from '../lambda/delivery/snapshot.js';
+import { DASHBOARD_DATASETS, reportCustomSql } from '../lib/quicksight/report-datasets.js';
 
 const ALL_ON: Record<string, string> = {
   reportingAccount: '123456789012',
@@ -74,12 +75,30 @@ beforeAll(() => {
       patchOperations: raw(stacks.patchOperations.stackName),
       member,
       manifestStackSet: assembly.getStackByName(stacks.organizationSync.stackName).manifest
-        .properties as Record<string, unknown>,
+        .properties as unknown as Record<string, unknown>,
       manifestPatchOperations: assembly.getStackByName(stacks.patchOperations.stackName).manifest
-        .properties as Record<string, unknown>,
+        .properties as unknown as Record<string, unknown>,
     },
   };
 }, 180_000);
+
+/** A SELECT list split at its top-level commas (outside parentheses and quoted literals). */
+function selectItems(list: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (const ch of list) {
+    if (ch === "'") quoted = !quoted;
+    if (!quoted && ch === '(') depth++;
+    if (!quoted && ch === ')') depth--;
+    if (!quoted && depth === 0 && ch === ',') {
+      items.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  return [...items, current.trim()];
+}
 
 const resourcesOf = (template: Template): Resources => template.toJSON().Resources as Resources;
 
@@ -137,6 +156,68 @@ describe('3. QuickSight', () => {
     );
     expect(permissions).toContain(':quicksight:us-east-1:');
     expect(permissions).not.toContain(':quicksight:eu-west-1:');
+  });
+});
+
+describe('3. QuickSight analysis and dashboard', () => {
+  it('an Analysis and a Dashboard over the three catalogue-report datasets, with the six visuals', () => {
+    const resources = resourcesOf(t.quickSight);
+    const analysis = Object.values(resources).filter((r) => r.Type === 'AWS::QuickSight::Analysis');
+    const dashboard = Object.values(resources).filter((r) => r.Type === 'AWS::QuickSight::Dashboard');
+    expect(analysis).toHaveLength(1);
+    expect(dashboard).toHaveLength(1);
+    for (const resource of [...analysis, ...dashboard]) {
+      const definition = resource.Properties.Definition as {
+        DataSetIdentifierDeclarations: { Identifier: string }[];
+        Sheets: { Visuals: Record<string, { VisualId: string }>[] }[];
+      };
+      expect(definition.DataSetIdentifierDeclarations.map((d) => d.Identifier)).toEqual([
+        'nodes',
+        'missing',
+        'overdue',
+      ]);
+      const visuals = definition.Sheets.flatMap((sheet) =>
+        sheet.Visuals.map((v) => Object.values(v)[0]!.VisualId),
+      );
+      expect(visuals).toEqual([
+        'nodes-by-account-id',
+        'nodes-by-region',
+        'nodes-by-team',
+        'nodes-by-environment',
+        'missing-by-severity',
+        'overdue-items',
+      ]);
+    }
+    const reportSets = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::QuickSight::DataSet' &&
+        String(r.Properties.DataSetId).startsWith('patchboard-report-'),
+    );
+    expect(reportSets.map((r) => r.Properties.DataSetId).sort()).toEqual([
+      'patchboard-report-missing-patches',
+      'patchboard-report-node-compliance',
+      'patchboard-report-overdue-patches',
+    ]);
+  });
+
+  it('each dataset is the catalogue report: no bound ?, no synth-time instant, every view qualified', () => {
+    for (const dataset of Object.values(DASHBOARD_DATASETS)) {
+      const text = reportCustomSql(dataset.report, 'patchboard');
+      expect(text, dataset.report).not.toContain('?');
+      expect(text, dataset.report).not.toMatch(/20\d\d-\d\d-\d\dT/);
+      expect(text, dataset.report).toContain('current_timestamp');
+      expect(text, dataset.report).toContain('FROM patchboard.aws_instanceinformation');
+      expect(text, dataset.report).not.toMatch(/(FROM|JOIN)\s+aws_/);
+      // The declared columns are the report's final SELECT list, in order.
+      const last = text.slice(text.lastIndexOf('SELECT ') + 7, text.lastIndexOf('\nFROM '));
+      const names = selectItems(last).map((item) =>
+        item
+          .split(/\s+AS\s+|\./)
+          .pop()!
+          .trim(),
+      );
+      expect(names, dataset.report).toEqual(dataset.columns.map((c) => c.name));
+    }
   });
 });
 

@@ -307,6 +307,9 @@ describe('QuickSight stack (optional)', () => {
       'patchboard-aws_instanceinformation',
       'patchboard-aws_tag',
       'patchboard-instances-compliance',
+      'patchboard-report-missing-patches',
+      'patchboard-report-node-compliance',
+      'patchboard-report-overdue-patches',
     ]);
     expect(dataSets.every((d) => d.Properties.ImportMode === 'DIRECT_QUERY')).toBe(true);
     const tag = dataSets.find((d) => d.Properties.DataSetId === 'patchboard-aws_tag');
