@@ -148,9 +148,16 @@ describe('reporting stack', () => {
         (b as { Properties: { BucketName?: string } }).Properties.BucketName ===
         'patchboard-sync-123456789012-eu-west-1',
     ) as { Properties: { LifecycleConfiguration: { Rules: Record<string, unknown>[] } } };
+    const expiring = sync.Properties.LifecycleConfiguration.Rules.filter(
+      (rule) => 'ExpirationInDays' in rule,
+    );
+    // Only the daily Config snapshots expire by age.
+    expect(expiring).toEqual([
+      { Id: 'ExpireConfigSnapshots', Prefix: 'AWSLogs/', ExpirationInDays: 45, Status: 'Enabled' },
+    ]);
     for (const rule of sync.Properties.LifecycleConfiguration.Rules) {
-      expect(rule).not.toHaveProperty('ExpirationInDays');
       expect(rule).not.toHaveProperty('ExpirationDate');
+      if (rule.Id !== 'ExpireConfigSnapshots') expect(rule).not.toHaveProperty('ExpirationInDays');
     }
   });
 

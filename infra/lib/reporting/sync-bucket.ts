@@ -20,7 +20,8 @@ export interface SyncBucketProps {
  * ConvertToSsmInventoryItems), and nothing documents a rewrite of the S3 object then. So a live node's unchanged `AWS:Application` or
  * `AWS:Tag` object can be months old, and expiring by age would delete it. The Systems Manager User Guide
  * ("Configuring resource data sync for Inventory") says the sync keeps a deleted node's files; see
- * infra/README.md for how they are told apart. Replaced versions expire after `retentionDays`.
+ * infra/README.md for how they are told apart. Replaced versions, and Config snapshots under `AWSLogs/`, expire
+ * after `retentionDays`.
  */
 export class SyncBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -46,6 +47,9 @@ export class SyncBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         { id: 'RemoveExpiredDeleteMarkers', expiredObjectDeleteMarker: true },
+        // AWS Config writes a new snapshot object every day and only the newest per account and Region is
+        // read, so snapshots (unlike inventory objects) do expire by age.
+        { id: 'ExpireConfigSnapshots', prefix: 'AWSLogs/', expiration: Duration.days(props.retentionDays) },
       ],
     });
     // The bucket policy the Systems Manager User Guide gives for an organisation sync ("Configuring resource
