@@ -1,5 +1,6 @@
 import { aws_events as events, aws_iam as iam, aws_ssm as ssm, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { accountScopedPrincipal } from '../service-trust.js';
 
 /**
  * Opt-in: when a node's Patch compliance turns NON_COMPLIANT, EventBridge starts an Automation that runs
@@ -16,18 +17,10 @@ export class InstallOnNonCompliance extends Construct {
     // Confused-deputy guard as the Systems Manager User Guide's Automation service role trust policy has it
     // ("Create a service role for Automation"): only Automation executions of this account may assume the role.
     const automationRole = new iam.Role(this, 'AutomationRole', {
-      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'ssm',
-              region: '*',
-              resource: 'automation-execution',
-              resourceName: '*',
-            }),
-          },
-        },
+      assumedBy: accountScopedPrincipal(this, 'ssm.amazonaws.com', {
+        service: 'ssm',
+        region: '*',
+        resource: 'automation-execution',
       }),
       description: 'Patchboard: runs AWS-RunPatchBaseline Install on one non-compliant node',
     });

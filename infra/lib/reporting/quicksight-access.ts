@@ -1,7 +1,7 @@
 import type { aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { aws_iam as iam, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { grantQueryResults } from './grant-query-results.js';
+import { grantWorkgroupQueries } from './grant-query-results.js';
 
 export interface QuickSightAccessProps {
   readonly database: string;
@@ -30,21 +30,9 @@ export class QuickSightAccess extends Construct {
       assumedBy: new iam.ServicePrincipal('quicksight.amazonaws.com'),
       description: 'Patchboard: QuickSight reads the inventory views through the Patchboard workgroup',
     });
-    grantQueryResults(this.role, props.resultsBucket, props.key);
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'athena:StartQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:StopQueryExecution',
-          'athena:GetWorkGroup',
-        ],
-        resources: [
-          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workgroup }),
-        ],
-      }),
-    );
+    grantWorkgroupQueries(this.role, props.workgroup, props.resultsBucket, props.key, [
+      'athena:GetWorkGroup',
+    ]);
     const tables = stack.formatArn({
       service: 'glue',
       resource: 'table',

@@ -14,7 +14,7 @@ import { INVENTORY_TYPES, PatchboardError } from '@patchboard/core';
 import { athenaSchema } from '@patchboard/engine-athena';
 import { handlerFunction } from '../bundle.js';
 import type { DeliveryConfig } from '../config.js';
-import { grantQueryResults } from './grant-query-results.js';
+import { grantWorkgroupQueries } from './grant-query-results.js';
 import type { AccessLogsBucket } from './access-logs-bucket.js';
 import type { QueryWorkgroup } from './query-workgroup.js';
 import type { ReportingKey } from './reporting-key.js';
@@ -89,20 +89,7 @@ export class ScheduledDelivery extends Construct {
       },
     });
     const role = fn.role as iam.Role;
-    grantQueryResults(role, reporting.workgroup.resultsBucket, key);
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'athena:StartQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:StopQueryExecution',
-        ],
-        resources: [
-          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workgroup }),
-        ],
-      }),
-    );
+    grantWorkgroupQueries(role, props.workgroup, reporting.workgroup.resultsBucket, key);
     const schema = athenaSchema({
       location: `s3://${props.syncBucketName}/${props.syncPrefix}/`,
       ...(props.configLocation ? { configLocation: props.configLocation } : {}),
