@@ -1,17 +1,30 @@
 import { PatchboardError } from '@patchboard/core';
-import type { AwsConfigOptions, DeliveryConfig, PatchOperationsConfig, ReportingConfig } from './config.js';
+import {
+  DEFAULT_ENVIRONMENT_TAG_VALUES,
+  DEFAULT_PATCH_GROUPS,
+  type AwsConfigOptions,
+  type DeliveryConfig,
+  type PatchOperationsConfig,
+  type ReportingConfig,
+} from './config.js';
+import { SYNC_NAME_PATTERN } from './organization-sync-member.js';
+import type { StackSetCaller } from './organization-sync-stack-set.js';
 
 /** Everything the app deploys, read from CDK context. */
 export interface AppConfig {
   readonly reporting: ReportingConfig;
   /** Account and Region of the StackSet administrator (management account or delegated administrator). */
   readonly stackSetAdmin: { readonly account: string; readonly region: string };
+  /** `SELF` from the management account, `DELEGATED_ADMIN` from a delegated administrator. */
+  readonly stackSetCallAs: StackSetCaller;
   /** The reporting key's ARN, once the reporting stack is deployed (the StackSet runs in another account). */
   readonly syncKmsKeyArn?: string;
   readonly patchOperations: PatchOperationsConfig;
   readonly delivery: DeliveryConfig;
   /** QuickSight user owning the data source and datasets (when `quickSight` is on). */
   readonly quickSightUser?: string;
+  /** The QuickSight identity Region (where its users live); default the reporting Region. */
+  readonly quickSightIdentityRegion?: string;
   /** AWS Config recorder, aggregator and snapshot location; all off by default. */
   readonly config: AwsConfigOptions;
   /** The scheduled Lambda that tags EC2 instances with their SSM platform, in every member account and Region. */
@@ -85,10 +98,48 @@ function awsConfigOptions(read: ContextReader): AwsConfigOptions {
   };
 }
 
+/**
+ * `stackSetCallAs` when given; otherwise `SELF` when the StackSet administrator is the management account
+ * (`managementAccount` names it), else `DELEGATED_ADMIN`, the administrator the README recommends.
+ */
+function stackSetCaller(read: ContextReader, adminAccount: string): StackSetCaller {
+  const given = text(read('stackSetCallAs'));
+  if (given === 'SELF' || given === 'DELEGATED_ADMIN') return given;
+  if (given !== undefined) {
+    throw new PatchboardError(
+      'CONFIG',
+      `The context value stackSetCallAs=${JSON.stringify(given)} is neither SELF nor DELEGATED_ADMIN; give SELF when deploying from the management account, DELEGATED_ADMIN from a delegated administrator (or leave it out and set managementAccount).`,
+    );
+  }
+  return text(read('managementAccount')) === adminAccount ? 'SELF' : 'DELEGATED_ADMIN';
+}
+
+function syncName(value: unknown): string | undefined {
+  const name = text(value);
+  if (name !== undefined && !new RegExp(SYNC_NAME_PATTERN).test(name)) {
+    throw new PatchboardError(
+      'CONFIG',
+      `The context value syncName=${JSON.stringify(name)} does not match ${SYNC_NAME_PATTERN}; give a name starting with patchboard- (at most 64 letters, digits, _ . -), e.g. patchboard-organization-sync.`,
+    );
+  }
+  return name;
+}
+
+/** Patch groups: `patchGroup.<prod|non-prod>.<linux|windows>`, each defaulting to seed 002's name. */
+function patchGroups(read: ContextReader): PatchOperationsConfig['patchGroups'] {
+  const group = (environment: 'prod' | 'non-prod', os: 'linux' | 'windows') =>
+    text(read(`patchGroup.${environment}.${os}`)) ?? DEFAULT_PATCH_GROUPS[environment][os];
+  return {
+    prod: { linux: group('prod', 'linux'), windows: group('prod', 'windows') },
+    'non-prod': { linux: group('non-prod', 'linux'), windows: group('non-prod', 'windows') },
+  };
+}
+
 /** Context keys (cdk.json or `-c key=value`); see infra/README.md for each. */
 export function appConfigFromContext(read: ContextReader): AppConfig {
   const account = text(read('reportingAccount')) ?? '111111111111';
   const region = text(read('reportingRegion')) ?? 'eu-west-1';
+  const stackSetAdminAccount = text(read('stackSetAdminAccount')) ?? '222222222222';
   return {
     reporting: {
       account,
@@ -101,20 +152,27 @@ export function appConfigFromContext(read: ContextReader): AppConfig {
       workgroup: text(read('workgroup')),
       bytesScannedCutoff: number(read('bytesScannedCutoff')),
       quickSight: flag(read('quickSight')),
-      syncName: text(read('syncName')),
+      syncName: syncName(read('syncName')),
       stackSetTargets: list(read('stackSetTargets')),
       stackSetRegions: list(read('stackSetRegions')),
     },
     stackSetAdmin: {
-      account: text(read('stackSetAdminAccount')) ?? '222222222222',
+      account: stackSetAdminAccount,
       region: text(read('stackSetAdminRegion')) ?? region,
     },
+    stackSetCallAs: stackSetCaller(read, stackSetAdminAccount),
     syncKmsKeyArn: text(read('syncKmsKeyArn')),
     quickSightUser: text(read('quickSightUser')),
+    quickSightIdentityRegion: text(read('quickSightIdentityRegion')),
     patchOperations: {
       environmentTagKey: text(read('environmentTagKey')),
       installOnNonCompliance: flag(read('installOnNonCompliance')),
       linuxOperatingSystem: text(read('linuxOperatingSystem')),
+      environmentTagValues: {
+        prod: list(read('prodEnvironmentValues')) ?? DEFAULT_ENVIRONMENT_TAG_VALUES.prod,
+        'non-prod': list(read('nonProdEnvironmentValues')) ?? DEFAULT_ENVIRONMENT_TAG_VALUES['non-prod'],
+      },
+      patchGroups: patchGroups(read),
     },
     config: awsConfigOptions(read),
     platformTags: strictFlag('platformTags', read('platformTags')) ?? false,

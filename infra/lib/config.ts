@@ -89,8 +89,12 @@ export interface PatchOperationsConfig {
   readonly linuxOperatingSystem?: string;
   readonly baselines?: Readonly<Record<Environment, Readonly<Record<OperatingSystemFamily, BaselineConfig>>>>;
   readonly windows?: Readonly<Record<Environment, MaintenanceWindowConfig>>;
-  /** Tag key naming a node's environment (`prod`/`non-prod` values); default `Environment`. */
+  /** Tag key naming a node's environment; default `Environment`. */
   readonly environmentTagKey?: string;
+  /** Values of that tag each environment's window targets; default `DEFAULT_ENVIRONMENT_TAG_VALUES`. */
+  readonly environmentTagValues?: Readonly<Record<Environment, readonly string[]>>;
+  /** `Patch Group` tag value of each baseline; default `DEFAULT_PATCH_GROUPS`. */
+  readonly patchGroups?: Readonly<Record<Environment, Readonly<Record<OperatingSystemFamily, string>>>>;
   /** Daily Scan-only association schedule; default 00:30 UTC. */
   readonly scanSchedule?: string;
   /** Start an Install automation when a node turns non-compliant; default false (opt in). */
@@ -129,5 +133,19 @@ export const DEFAULT_WINDOWS: Readonly<Record<Environment, MaintenanceWindowConf
 export const ENVIRONMENTS: readonly Environment[] = ['prod', 'non-prod'];
 export const OS_FAMILIES: readonly OperatingSystemFamily[] = ['linux', 'windows'];
 
-/** The patch group a node joins through its `Patch Group` tag: `<environment>-<os>`. */
-export const patchGroupName = (environment: Environment, os: OperatingSystemFamily) => `${environment}-${os}`;
+/**
+ * The `Environment` tag values of the seeds' fleet (seed 002): production nodes carry `prod`, the others `dev` or
+ * `staging`; the non-prod window targets both (a maintenance window target matches any of its tag values).
+ */
+export const DEFAULT_ENVIRONMENT_TAG_VALUES: Readonly<Record<Environment, readonly string[]>> = {
+  prod: ['prod'],
+  'non-prod': ['dev', 'staging'],
+};
+
+/** The `Patch Group` tag values of seed 002, one per baseline. */
+export const DEFAULT_PATCH_GROUPS: Readonly<
+  Record<Environment, Readonly<Record<OperatingSystemFamily, string>>>
+> = {
+  prod: { linux: 'prod-linux', windows: 'prod-windows' },
+  'non-prod': { linux: 'nonprod-linux', windows: 'nonprod-windows' },
+};

@@ -3,7 +3,6 @@ import {
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
-  BootstraplessSynthesizer,
   CfnParameter,
   CustomResource,
   Duration,
@@ -14,9 +13,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { acknowledgeRuntime, INLINE_CODE_LIMIT, inlineBundle, LAMBDA_RUNTIME } from './bundle.js';
+import { INLINE_CODE_LIMIT, inlineBundle, LAMBDA_RUNTIME } from './bundle.js';
 import { ConfigRecorder } from './member/config-recorder.js';
+import { NoBootstrapSynthesizer } from './no-bootstrap-synthesizer.js';
 import { PlatformTagging } from './member/platform-tagging.js';
+
+/** Every organisation sync Patchboard creates is named `patchboard-…`: the role is scoped to that prefix. */
+export const SYNC_NAME_PREFIX = 'patchboard-';
+/** Resource Data Sync names allow 1-64 of these characters (SSM API CreateResourceDataSync, SyncName). */
+export const SYNC_NAME_PATTERN = `^${SYNC_NAME_PREFIX}[a-zA-Z0-9_.-]{1,${64 - SYNC_NAME_PREFIX.length}}$`;
 
 /** What the member template adds to the organisation sync; everything off by default. */
 export interface MemberOptions {
@@ -37,7 +42,7 @@ export class OrganizationSyncMemberStack extends Stack {
   readonly platformTagging?: PlatformTagging;
 
   constructor(scope: App, id: string, options: MemberOptions = {}) {
-    super(scope, id, { synthesizer: new BootstraplessSynthesizer(), analyticsReporting: false });
+    super(scope, id, { synthesizer: new NoBootstrapSynthesizer(), analyticsReporting: false });
     this.templateOptions.description = [
       'Patchboard: the organisation Resource Data Sync of this account and Region',
       ...(options.configRecorder ? ['AWS Config recorder and rules'] : []),
@@ -52,8 +57,8 @@ export class OrganizationSyncMemberStack extends Stack {
       }).valueAsString;
     const syncName = parameter(
       'SyncName',
-      'Resource Data Sync name',
-      '^[a-zA-Z0-9_.-]{1,64}$',
+      'Resource Data Sync name (patchboard-…)',
+      SYNC_NAME_PATTERN,
       'patchboard-organization-sync',
     );
     const bucketName = parameter(
@@ -93,8 +98,14 @@ export class OrganizationSyncMemberStack extends Stack {
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['ssm:CreateResourceDataSync', 'ssm:DeleteResourceDataSync'],
+        // The syncs named patchboard-…, not the parameter's value: on a rename CloudFormation updates this policy
+        // before the custom resource, whose handler then deletes the old sync (create new, delete old).
         resources: [
-          this.formatArn({ service: 'ssm', resource: 'resource-data-sync', resourceName: syncName }),
+          this.formatArn({
+            service: 'ssm',
+            resource: 'resource-data-sync',
+            resourceName: `${SYNC_NAME_PREFIX}*`,
+          }),
         ],
       }),
     );
@@ -105,6 +116,11 @@ export class OrganizationSyncMemberStack extends Stack {
         resources: ['*'],
       }),
     );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:resource-data-sync/${SYNC_NAME_PREFIX}*]`,
+      reason:
+        'Create and delete reach every Patchboard sync of this account and Region (names start with patchboard-), so that a renamed sync can still delete the sync of its old name; the function only acts on the names its own stack passes.',
+    });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -120,7 +136,6 @@ export class OrganizationSyncMemberStack extends Stack {
       logGroup,
       description: 'Patchboard: creates, replaces and deletes the organisation Resource Data Sync',
     });
-    acknowledgeRuntime(fn);
     new CustomResource(this, 'OrganizationSync', {
       serviceToken: fn.functionArn,
       resourceType: 'Custom::OrganizationResourceDataSync',

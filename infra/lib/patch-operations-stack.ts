@@ -1,10 +1,18 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { DEFAULT_BASELINES, DEFAULT_WINDOWS, ENVIRONMENTS, type PatchOperationsConfig } from './config.js';
+import {
+  DEFAULT_BASELINES,
+  DEFAULT_ENVIRONMENT_TAG_VALUES,
+  DEFAULT_PATCH_GROUPS,
+  DEFAULT_WINDOWS,
+  ENVIRONMENTS,
+  type PatchOperationsConfig,
+} from './config.js';
 import { FleetAssociations } from './patching/fleet-associations.js';
 import { InstallOnNonCompliance } from './patching/install-on-non-compliance.js';
 import { PatchBaselines } from './patching/patch-baselines.js';
 import { PatchWindow } from './patching/patch-window.js';
+import { NoBootstrapSynthesizer } from './no-bootstrap-synthesizer.js';
 
 export interface PatchOperationsStackProps extends StackProps {
   readonly config: PatchOperationsConfig;
@@ -21,12 +29,15 @@ export class PatchOperationsStack extends Stack {
   readonly installOnNonCompliance?: InstallOnNonCompliance;
 
   constructor(scope: Construct, id: string, props: PatchOperationsStackProps) {
-    super(scope, id, props);
+    // Deployed as a StackSet or with `cdk deploy` to accounts that were never CDK-bootstrapped.
+    super(scope, id, { ...props, synthesizer: new NoBootstrapSynthesizer() });
     const config = props.config;
     this.baselines = new PatchBaselines(this, 'Baselines', {
       baselines: config.baselines ?? DEFAULT_BASELINES,
       linuxOperatingSystem: config.linuxOperatingSystem ?? 'AMAZON_LINUX_2023',
+      patchGroups: config.patchGroups ?? DEFAULT_PATCH_GROUPS,
     });
+    const tagValues = config.environmentTagValues ?? DEFAULT_ENVIRONMENT_TAG_VALUES;
     const windows = config.windows ?? DEFAULT_WINDOWS;
     this.windows = ENVIRONMENTS.map(
       (environment) =>
@@ -34,6 +45,7 @@ export class PatchOperationsStack extends Stack {
           environment,
           window: windows[environment],
           environmentTagKey: config.environmentTagKey ?? 'Environment',
+          environmentTagValues: tagValues[environment],
         }),
     );
     this.associations = new FleetAssociations(this, 'Associations', {

@@ -42,6 +42,7 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
     kmsKeyArn: config.syncKmsKeyArn ?? '',
     organizationalUnitIds: config.reporting.stackSetTargets ?? [],
     regions: config.reporting.stackSetRegions ?? [config.reporting.region],
+    callAs: config.stackSetCallAs,
     member: { configRecorder: config.config.recorder ?? false, platformTags: config.platformTags },
   });
   // Environment-agnostic: the same template goes to every account and Region (StackSet or cdk deploy).
@@ -53,8 +54,11 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
   const quickSight = config.reporting.quickSight
     ? new QuickSightStack(app, 'PatchboardQuickSight', {
         env: reportingEnv,
-        description: 'Patchboard: QuickSight data source and datasets over the Athena views',
+        description:
+          'Patchboard: QuickSight data source, datasets, analysis and dashboard over the Athena views',
         userName: config.quickSightUser ?? 'patchboard-admin',
+        identityRegion: config.quickSightIdentityRegion ?? config.reporting.region,
+        dataSourceRoleArn: reporting.quickSightAccess!.role.roleArn,
         database: settings.database,
         workgroup: settings.workgroup,
       })

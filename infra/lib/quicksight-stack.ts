@@ -1,12 +1,21 @@
 import { aws_quicksight as quicksight, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { INVENTORY_TYPES, tableColumns, type ColumnKind } from '@patchboard/core';
+import { dashboardDefinition } from './quicksight/dashboard-definition.js';
+import { DASHBOARD_DATASETS, reportCustomSql } from './quicksight/report-datasets.js';
 
 export interface QuickSightStackProps extends StackProps {
   /** The QuickSight user (namespace `default`) who owns the data source and datasets. */
   readonly userName: string;
+  /**
+   * The QuickSight identity Region, where the account's users live (the Region QuickSight was signed up in);
+   * a user ARN names that Region, not the stack's (QuickSight User Guide, "Supported Regions": identity Region).
+   */
+  readonly identityRegion: string;
   readonly database: string;
   readonly workgroup: string;
+  /** The role the Athena data source queries as (reporting stack's QuickSightAccess). */
+  readonly dataSourceRoleArn: string;
 }
 
 /** The recipe's datasets, one per table, now over engine-athena's views (typed columns, no crawler names). */
@@ -30,18 +39,25 @@ const QUICKSIGHT_TYPES: Record<ColumnKind, string> = {
 /**
  * Optional: the recipe's QuickSight data source and datasets, in DIRECT_QUERY mode through the Patchboard
  * workgroup. The joined dataset keeps one row per node: the tag join is filtered on the Name tag and the
- * compliance join on the Patch compliance type, so neither multiplies rows.
+ * compliance join on the Patch compliance type, so neither multiplies rows. Then the datasets of three catalogue
+ * reports (node compliance, missing patches, overdue patches), an analysis over them and a dashboard published
+ * from the same definition, so a QuickSight user opens working visuals.
  */
 export class QuickSightStack extends Stack {
+  readonly analysis: quicksight.CfnAnalysis;
+  readonly dashboard: quicksight.CfnDashboard;
+
   constructor(scope: Construct, id: string, props: QuickSightStackProps) {
     super(scope, id, props);
-    const owner = `arn:${this.partition}:quicksight:${this.region}:${this.account}:user/default/${props.userName}`;
+    const owner = `arn:${this.partition}:quicksight:${props.identityRegion}:${this.account}:user/default/${props.userName}`;
     const dataSource = new quicksight.CfnDataSource(this, 'DataSource', {
       awsAccountId: this.account,
       dataSourceId: 'patchboard-athena',
       name: 'Patchboard (Athena)',
       type: 'ATHENA',
-      dataSourceParameters: { athenaParameters: { workGroup: props.workgroup } },
+      dataSourceParameters: {
+        athenaParameters: { workGroup: props.workgroup, roleArn: props.dataSourceRoleArn },
+      },
       sslProperties: { disableSsl: false },
       permissions: [
         {
@@ -126,6 +142,75 @@ export class QuickSightStack extends Stack {
           },
         },
       },
+    });
+    const reportDataSets = Object.fromEntries(
+      Object.entries(DASHBOARD_DATASETS).map(([key, dataset]) => {
+        const resource = new quicksight.CfnDataSet(this, `DataSet-report-${dataset.report}`, {
+          awsAccountId: this.account,
+          dataSetId: `patchboard-report-${dataset.report}`,
+          name: `Patchboard report: ${dataset.report}`,
+          importMode: 'DIRECT_QUERY',
+          permissions: dataSetPermissions,
+          physicalTableMap: {
+            report: {
+              customSql: {
+                dataSourceArn: dataSource.attrArn,
+                name: dataset.report,
+                sqlQuery: reportCustomSql(dataset.report, props.database),
+                columns: dataset.columns.map((c) => ({ name: c.name, type: c.type })),
+              },
+            },
+          },
+        });
+        return [key, resource.attrArn];
+      }),
+    ) as Record<keyof typeof DASHBOARD_DATASETS, string>;
+    const definition = dashboardDefinition(reportDataSets);
+    this.analysis = new quicksight.CfnAnalysis(this, 'Analysis', {
+      awsAccountId: this.account,
+      analysisId: 'patchboard-compliance',
+      name: 'Patchboard compliance',
+      definition,
+      permissions: [
+        {
+          principal: owner,
+          actions: [
+            'quicksight:DescribeAnalysis',
+            'quicksight:DescribeAnalysisPermissions',
+            'quicksight:QueryAnalysis',
+            'quicksight:UpdateAnalysis',
+            'quicksight:UpdateAnalysisPermissions',
+            'quicksight:RestoreAnalysis',
+            'quicksight:DeleteAnalysis',
+          ],
+        },
+      ],
+    });
+    this.dashboard = new quicksight.CfnDashboard(this, 'Dashboard', {
+      awsAccountId: this.account,
+      dashboardId: 'patchboard-compliance',
+      name: 'Patchboard compliance',
+      versionDescription: 'Compliance by account, Region, team and environment; missing and overdue patches',
+      definition: definition,
+      dashboardPublishOptions: {
+        adHocFilteringOption: { availabilityStatus: 'ENABLED' },
+        exportToCsvOption: { availabilityStatus: 'ENABLED' },
+      },
+      permissions: [
+        {
+          principal: owner,
+          actions: [
+            'quicksight:DescribeDashboard',
+            'quicksight:ListDashboardVersions',
+            'quicksight:QueryDashboard',
+            'quicksight:UpdateDashboard',
+            'quicksight:UpdateDashboardPublishedVersion',
+            'quicksight:DescribeDashboardPermissions',
+            'quicksight:UpdateDashboardPermissions',
+            'quicksight:DeleteDashboard',
+          ],
+        },
+      ],
     });
   }
 }

@@ -7,6 +7,7 @@ import { AccessLogsBucket } from './reporting/access-logs-bucket.js';
 import { AthenaCatalogue } from './reporting/athena-catalogue.js';
 import { QueryWorkgroup } from './reporting/query-workgroup.js';
 import { ReportNamedQueries } from './reporting/report-named-queries.js';
+import { QuickSightAccess } from './reporting/quicksight-access.js';
 import { ReportingKey } from './reporting/reporting-key.js';
 import { SyncBucket } from './reporting/sync-bucket.js';
 
@@ -52,6 +53,7 @@ export class ReportingStack extends Stack {
   readonly catalogue: AthenaCatalogue;
   readonly delivery: ScheduledDelivery;
   readonly configAggregator?: ConfigAggregator;
+  readonly quickSightAccess?: QuickSightAccess;
 
   constructor(scope: Construct, id: string, props: ReportingStackProps) {
     super(scope, id, props);
@@ -63,7 +65,6 @@ export class ReportingStack extends Stack {
     this.accessLogs = accessLogs;
     this.key = new ReportingKey(this, 'Key', {
       organizationId: config.organizationId,
-      quickSight: config.quickSight ?? false,
       configDelivery: awsConfig.recorder ?? false,
     });
     this.syncBucket = new SyncBucket(this, 'SyncBucket', {
@@ -105,6 +106,16 @@ export class ReportingStack extends Stack {
     });
     this.delivery.node.addDependency(this.catalogue);
     if (awsConfig.aggregator) this.configAggregator = new ConfigAggregator(this, 'ConfigAggregator');
+    if (config.quickSight) {
+      this.quickSightAccess = new QuickSightAccess(this, 'QuickSightAccess', {
+        database: settings.database,
+        workgroup: settings.workgroup,
+        syncBucket: this.syncBucket.bucket,
+        syncPrefix: settings.syncPrefix,
+        resultsBucket: this.workgroup.resultsBucket,
+        key: this.key.key,
+      });
+    }
     new CfnOutput(this, 'PackBucketName', { value: this.delivery.bucket.bucketName });
     new CfnOutput(this, 'SyncBucketName', { value: this.syncBucket.bucket.bucketName });
     new CfnOutput(this, 'KmsKeyArn', { value: this.key.key.keyArn });

@@ -288,16 +288,15 @@ describe('Athena over the Config snapshots', () => {
       expect(JSON.stringify(glue?.Resource), prefix).toContain(tableArn);
     }
     const delivery = roleStatements(on.reporting, 'DeliveryDeliveryRole');
+    const configObjects = s3Arn('patchboard-sync-123456789012-eu-west-1/AWSLogs/*/Config/*');
+    expect(allows(delivery, 's3:GetObject', configObjects)).toBe(true);
+    // Scoped to the Config folders: nothing else below AWSLogs/ of the sync bucket.
     expect(allows(delivery, 's3:GetObject', s3Arn('patchboard-sync-123456789012-eu-west-1/AWSLogs/*'))).toBe(
-      true,
+      false,
     );
-    expect(
-      allows(
-        roleStatements(off.reporting, 'DeliveryDeliveryRole'),
-        's3:GetObject',
-        s3Arn('patchboard-sync-123456789012-eu-west-1/AWSLogs/*'),
-      ),
-    ).toBe(false);
+    expect(allows(roleStatements(off.reporting, 'DeliveryDeliveryRole'), 's3:GetObject', configObjects)).toBe(
+      false,
+    );
   });
 
   it('with config.snapshotsLocation: the table reads that location and the delivery function may list and read it', () => {
@@ -357,7 +356,7 @@ describe('platformTags', () => {
     expect(code.length).toBeLessThanOrEqual(INLINE_CODE_LIMIT);
     expect(code).toContain('DescribeInstanceInformationCommand');
     expect(code).toContain('CreateTagsCommand');
-    expect(fn?.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn?.Properties.Runtime).toBe('nodejs24.x');
     on.member.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(6 hours)',
       State: 'ENABLED',

@@ -16,6 +16,7 @@ import {
 } from '@patchboard/core';
 import { createHandler, type DeliverySettings } from '../lambda/delivery/handler.js';
 import { previousMonth } from '../lambda/delivery/pack.js';
+import { snapshotColumns } from '../lambda/delivery/snapshot.js';
 
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESv2Client);
@@ -185,7 +186,7 @@ describe('monthly-pack', () => {
 });
 
 describe('daily-snapshot', () => {
-  it('UNLOADs every inventory view to its day prefix, clearing an earlier run of the same day first', async () => {
+  it('UNLOADs every inventory view, instants cast to UTC timestamp(3), to its day prefix, clearing an earlier run of the same day first', async () => {
     s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     s3.on(ListObjectsV2Command, { Prefix: 'history/aws_complianceitem/snapshot_date=2026-11-01/' })
       .resolvesOnce({
@@ -198,9 +199,15 @@ describe('daily-snapshot', () => {
     expect(fake.executed).toEqual(
       INVENTORY_TYPES.map(
         (t) =>
-          `UNLOAD (SELECT * FROM ${t.table}) TO 's3://patchboard-packs/history/${t.table}/snapshot_date=2026-11-01/' WITH (format = 'PARQUET', compression = 'ZSTD')`,
+          `UNLOAD (SELECT ${snapshotColumns(t)} FROM ${t.table}) TO 's3://patchboard-packs/history/${t.table}/snapshot_date=2026-11-01/' WITH (format = 'PARQUET', compression = 'ZSTD')`,
       ),
     );
+    // Athena cannot write timestamp(3) with time zone to Parquet: every instant goes out as a UTC timestamp(3).
+    const compliance = fake.executed.find((sql) => sql.includes('FROM aws_complianceitem)'))!;
+    expect(compliance).toMatch(/^UNLOAD \(SELECT accountid, region, resourcetype, resourceid, /);
+    expect(compliance).toContain("CAST(executiontime AT TIME ZONE 'UTC' AS timestamp(3)) AS executiontime");
+    expect(compliance).toContain("CAST(installedtime AT TIME ZONE 'UTC' AS timestamp(3)) AS installedtime");
+    expect(fake.executed.join('\n')).not.toContain('SELECT *');
     expect(s3.commandCalls(DeleteObjectsCommand).map((c) => c.args[0].input)).toEqual([
       {
         Bucket: 'patchboard-packs',

@@ -87,7 +87,7 @@ describe('patch baselines', () => {
 });
 
 describe('maintenance windows', () => {
-  it('prod Saturday 02:00 UTC, non-prod Tuesday 12:00 UTC, each installing on nodes found by tag', () => {
+  it('prod Saturday 02:00 UTC, non-prod (dev, staging) Tuesday 12:00 UTC, each installing on nodes found by tag', () => {
     const windows = byName('AWS::SSM::MaintenanceWindow');
     expect(windows['patchboard-install-prod']).toMatchObject({
       Schedule: 'cron(0 2 ? * SAT *)',
@@ -102,7 +102,7 @@ describe('maintenance windows', () => {
       Targets: [{ Key: 'tag:Environment', Values: ['prod'] }],
     });
     template.hasResourceProperties('AWS::SSM::MaintenanceWindowTarget', {
-      Targets: [{ Key: 'tag:Environment', Values: ['non-prod'] }],
+      Targets: [{ Key: 'tag:Environment', Values: ['dev', 'staging'] }],
     });
     template.resourcePropertiesCountIs(
       'AWS::SSM::MaintenanceWindowTask',

@@ -104,27 +104,20 @@ describe('reporting stack', () => {
         ]),
       },
     });
-    // QuickSight is on here: its service role may use the key, within the account.
-    reporting.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Sid: 'QuickSightReadsThroughAthena',
-            Principal: {
-              AWS: {
-                'Fn::Join': [
-                  '',
-                  Match.arrayWith([':iam::123456789012:role/service-role/aws-quicksight-service-role-v0']),
-                ],
-              },
-            },
-          }),
-        ]),
-      },
-    });
+    // QuickSight is on here, yet no key policy statement names a role (KMS refuses a principal that does not
+    // exist) and none conditions a role principal on aws:SourceAccount (only service principals send it).
+    const key = Object.values(reporting.findResources('AWS::KMS::Key'))[0] as {
+      Properties: { KeyPolicy: { Statement: { Principal: Record<string, unknown>; Condition?: unknown }[] } };
+    };
+    for (const statement of key.Properties.KeyPolicy.Statement) {
+      expect(JSON.stringify(statement.Principal)).not.toContain('aws-quicksight-service-role');
+      if (!('Service' in statement.Principal)) {
+        expect(JSON.stringify(statement.Condition ?? {})).not.toContain('aws:SourceAccount');
+      }
+    }
   });
 
-  it('sync bucket: versioned, KMS, public access blocked, expiring after the configured days', () => {
+  it('sync bucket: versioned, KMS, public access blocked; only replaced versions expire', () => {
     reporting.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: 'patchboard-sync-123456789012-eu-west-1',
       VersioningConfiguration: { Status: 'Enabled' },
@@ -142,17 +135,33 @@ describe('reporting stack', () => {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
           Match.objectLike({
-            Id: 'ExpireObjectsNoSyncRewrote',
-            ExpirationInDays: 45,
+            Id: 'ExpireReplacedVersions',
             NoncurrentVersionExpiration: { NoncurrentDays: 45 },
             Status: 'Enabled',
           }),
         ]),
       },
     });
+    // A live node's unchanged inventory object is not rewritten: no rule expires current objects.
+    const sync = Object.values(reporting.findResources('AWS::S3::Bucket')).find(
+      (b) =>
+        (b as { Properties: { BucketName?: string } }).Properties.BucketName ===
+        'patchboard-sync-123456789012-eu-west-1',
+    ) as { Properties: { LifecycleConfiguration: { Rules: Record<string, unknown>[] } } };
+    const expiring = sync.Properties.LifecycleConfiguration.Rules.filter(
+      (rule) => 'ExpirationInDays' in rule,
+    );
+    // Only the daily Config snapshots expire by age.
+    expect(expiring).toEqual([
+      { Id: 'ExpireConfigSnapshots', Prefix: 'AWSLogs/', ExpirationInDays: 45, Status: 'Enabled' },
+    ]);
+    for (const rule of sync.Properties.LifecycleConfiguration.Rules) {
+      expect(rule).not.toHaveProperty('ExpirationDate');
+      if (rule.Id !== 'ExpireConfigSnapshots') expect(rule).not.toHaveProperty('ExpirationInDays');
+    }
   });
 
-  it('sync bucket policy: TLS only, SSM writes only */accountid=*/* from the organisation', () => {
+  it('sync bucket policy: TLS only; the Systems Manager User Guide organisation policy, keys */accountid=*/*', () => {
     const policies = Object.values(reporting.findResources('AWS::S3::BucketPolicy')) as {
       Properties: { Bucket: { Ref: string }; PolicyDocument: { Statement: Record<string, unknown>[] } };
     }[];
@@ -165,14 +174,29 @@ describe('reporting stack', () => {
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       }),
     );
-    const write = statements.find((s) => s.Sid === 'SystemsManagerWritesInventoryOnly');
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid);
+    // GetBucketAcl as documented: no condition key the sync is not documented to send.
+    expect(bySid('SystemsManagerChecksTheBucket')).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'ssm.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
+    });
+    expect(bySid('SystemsManagerChecksTheBucket')).not.toHaveProperty('Condition');
+    const write = bySid('SystemsManagerWritesInventoryOnly');
     expect(write).toMatchObject({
       Effect: 'Allow',
       Principal: { Service: 'ssm.amazonaws.com' },
-      Action: ['s3:PutObject', 's3:PutObjectTagging'],
-      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-a1b2c3d4e5' } },
+      Action: 's3:PutObject',
+      Condition: {
+        StringEquals: {
+          's3:x-amz-acl': 'bucket-owner-full-control',
+          's3:RequestObjectTag/OrgId': 'o-a1b2c3d4e5',
+        },
+      },
     });
     expect(JSON.stringify(write?.Resource)).toContain('/*/accountid=*/*');
+    expect(bySid('SystemsManagerTagsInventory')).toMatchObject({ Action: 's3:PutObjectTagging' });
+    expect(JSON.stringify(statements)).not.toContain('aws:SourceOrgID');
   });
 
   it('Glue tables are engine-athena schema tables (no crawler, no partitions), one per inventory type', () => {
@@ -290,6 +314,9 @@ describe('QuickSight stack (optional)', () => {
       'patchboard-aws_instanceinformation',
       'patchboard-aws_tag',
       'patchboard-instances-compliance',
+      'patchboard-report-missing-patches',
+      'patchboard-report-node-compliance',
+      'patchboard-report-overdue-patches',
     ]);
     expect(dataSets.every((d) => d.Properties.ImportMode === 'DIRECT_QUERY')).toBe(true);
     const tag = dataSets.find((d) => d.Properties.DataSetId === 'patchboard-aws_tag');
@@ -331,7 +358,7 @@ describe('organisation sync StackSet', () => {
     expect(code.length).toBeLessThanOrEqual(INLINE_CODE_LIMIT);
     expect(code).toContain('CreateResourceDataSyncCommand');
     expect(code.toLowerCase()).not.toContain('duckdb');
-    expect(fn?.Properties.Runtime).toBe('nodejs22.x');
+    expect(fn?.Properties.Runtime).toBe('nodejs24.x');
     const custom = Object.values(resources).find((r) => r.Type === 'Custom::OrganizationResourceDataSync');
     expect(Object.keys(custom?.Properties ?? {}).sort()).toEqual(
       [
@@ -359,7 +386,7 @@ describe('Lambda bundles', () => {
         bundle: true,
         platform: 'node',
         format: 'esm',
-        target: 'node22',
+        target: 'node24',
         write: false,
         metafile: true,
         logLevel: 'silent',
@@ -373,7 +400,7 @@ describe('Lambda bundles', () => {
     }
   });
 
-  it('the deployed bundles are ESM on nodejs22.x with the pinned Athena client, and no DuckDB module', () => {
+  it('the deployed bundles are ESM on nodejs24.x with the pinned Athena client, and no DuckDB module', () => {
     const functions = Object.values(reporting.findResources('AWS::Lambda::Function')) as {
       Metadata?: Record<string, string>;
       Properties: { Runtime: string; Handler: string };
@@ -385,7 +412,7 @@ describe('Lambda bundles', () => {
         join(assemblyDir, fn.Metadata?.['aws:asset:path'] ?? '', 'index.mjs'),
         'utf8',
       );
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       // Core's texts may name DuckDB (e.g. the engine option); no module of it may be in the bundle.
       expect(code).not.toMatch(/@duckdb\/|engine-duckdb|duckdb\.node/);
       expect(code).toContain('StartQueryExecution');

@@ -1,5 +1,6 @@
 import { aws_config as config, aws_iam as iam, CfnCondition, Fn, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { accountScopedPrincipal } from '../service-trust.js';
 
 /**
  * What the two managed rules evaluate: EC2_INSTANCE_MANAGED_BY_SSM reads EC2 instances and the SSM managed
@@ -52,8 +53,10 @@ export class ConfigRecorder extends Construct {
     // Config ran before), and this role goes away with the stack. AWS keeps the managed policy current as
     // Config learns new resource types. The role is not granted the cross-account bucket: Config then
     // delivers as its service principal, which the bucket policy admits for the organisation only.
+    // The AWS Config Developer Guide's trust policy for the recorder role ("Permissions for the IAM role
+    // assigned to AWS Config") carries `AWS:SourceAccount`: Config assumes it only for this account.
     const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('config.amazonaws.com'),
+      assumedBy: accountScopedPrincipal(this, 'config.amazonaws.com'),
       description: 'Patchboard: AWS Config records EC2 instances and SSM inventory and patch compliance',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWS_ConfigRole')],
     });

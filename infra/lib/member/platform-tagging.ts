@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PLATFORM_TAG_KEYS } from '../../lambda/platform-tags/tag-keys.js';
-import { acknowledgeRuntime, INLINE_CODE_LIMIT, inlineBundle, LAMBDA_RUNTIME } from '../bundle.js';
+import { INLINE_CODE_LIMIT, inlineBundle, LAMBDA_RUNTIME } from '../bundle.js';
 /** SSM's PlatformType values. */
 export const PLATFORM_TYPES = ['Linux', 'Windows', 'MacOS'] as const;
 export const PLATFORM_TAGS_SCHEDULE = 'rate(6 hours)';
@@ -83,7 +83,6 @@ export class PlatformTagging extends Construct {
       logGroup,
       description: 'Patchboard: tags EC2 instances PlatformType, PlatformName and PlatformVersion from SSM',
     });
-    acknowledgeRuntime(this.function);
     this.rule = new events.Rule(this, 'Schedule', {
       description: 'Patchboard: EC2 platform tags from SSM, every 6 hours',
       schedule: events.Schedule.expression(PLATFORM_TAGS_SCHEDULE),

@@ -1,5 +1,6 @@
 import { aws_events as events, aws_iam as iam, aws_ssm as ssm, Stack, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { accountScopedPrincipal } from '../service-trust.js';
 
 /**
  * Opt-in: when a node's Patch compliance turns NON_COMPLIANT, EventBridge starts an Automation that runs
@@ -13,8 +14,14 @@ export class InstallOnNonCompliance extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const stack = Stack.of(this);
+    // Confused-deputy guard as the Systems Manager User Guide's Automation service role trust policy has it
+    // ("Create a service role for Automation"): only Automation executions of this account may assume the role.
     const automationRole = new iam.Role(this, 'AutomationRole', {
-      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com'),
+      assumedBy: accountScopedPrincipal(this, 'ssm.amazonaws.com', {
+        service: 'ssm',
+        region: '*',
+        resource: 'automation-execution',
+      }),
       description: 'Patchboard: runs AWS-RunPatchBaseline Install on one non-compliant node',
     });
     automationRole.addToPolicy(
@@ -54,6 +61,10 @@ export class InstallOnNonCompliance extends Construct {
     );
     this.document = new ssm.CfnDocument(this, 'Document', {
       name: 'Patchboard-InstallOnNonCompliance',
+      // A named document with the default UpdateMethod (Replace) cannot change its content: CloudFormation
+      // refuses to replace a resource with a custom name. NewVersion adds a version and makes it the default
+      // (CloudFormation AWS::SSM::Document, UpdateMethod), which `:$DEFAULT` in the rule's target then runs.
+      updateMethod: 'NewVersion',
       documentType: 'Automation',
       documentFormat: 'JSON',
       content: {

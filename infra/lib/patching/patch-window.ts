@@ -5,8 +5,10 @@ import type { Environment, MaintenanceWindowConfig } from '../config.js';
 export interface PatchWindowProps {
   readonly environment: Environment;
   readonly window: MaintenanceWindowConfig;
-  /** Tag key whose value is the environment name. */
+  /** Tag key naming a node's environment. */
   readonly environmentTagKey: string;
+  /** The tag values that put a node in this environment (any of them). */
+  readonly environmentTagValues: readonly string[];
 }
 
 /**
@@ -32,7 +34,7 @@ export class PatchWindow extends Construct {
       windowId: this.window.ref,
       name: `${props.environment}-nodes`,
       resourceType: 'INSTANCE',
-      targets: [{ key: `tag:${props.environmentTagKey}`, values: [props.environment] }],
+      targets: [{ key: `tag:${props.environmentTagKey}`, values: [...props.environmentTagValues] }],
     });
     this.task = new ssm.CfnMaintenanceWindowTask(this, 'Install', {
       windowId: this.window.ref,

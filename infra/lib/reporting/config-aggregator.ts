@@ -1,5 +1,6 @@
 import { aws_config as config, aws_iam as iam, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { accountScopedPrincipal } from '../service-trust.js';
 
 export const AGGREGATOR_NAME = 'patchboard-organization';
 
@@ -15,8 +16,13 @@ export class ConfigAggregator extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // Confused-deputy guard (AWS Config Developer Guide, "Cross-service confused deputy prevention"):
+    // Config assumes the role only for an aggregator of this account.
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('config.amazonaws.com'),
+      assumedBy: accountScopedPrincipal(this, 'config.amazonaws.com', {
+        service: 'config',
+        resource: 'config-aggregator',
+      }),
       description: 'Patchboard: AWS Config reads the organisation accounts for the aggregator',
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSConfigRoleForOrganizations'),

@@ -1,5 +1,5 @@
 import type { aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
-import { aws_iam as iam, Validations } from 'aws-cdk-lib';
+import { aws_iam as iam, Stack, Validations } from 'aws-cdk-lib';
 
 /**
  * What running Athena queries needs of the results bucket and key, with explicit actions. Athena names each
@@ -27,4 +27,32 @@ export function grantQueryResults(role: iam.IRole, bucket: s3.Bucket, key: kms.I
     reason:
       'Athena writes each result object under results/ with a key it generates from the query execution id.',
   });
+}
+
+/**
+ * Running queries in the workgroup and reading their results (plus `extraActions` on the workgroup), and the
+ * results bucket and key as `grantQueryResults` gives them.
+ */
+export function grantWorkgroupQueries(
+  role: iam.IRole,
+  workgroup: string,
+  bucket: s3.Bucket,
+  key: kms.IKey,
+  extraActions: readonly string[] = [],
+): void {
+  grantQueryResults(role, bucket, key);
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:StopQueryExecution',
+        ...extraActions,
+      ],
+      resources: [
+        Stack.of(role).formatArn({ service: 'athena', resource: 'workgroup', resourceName: workgroup }),
+      ],
+    }),
+  );
 }

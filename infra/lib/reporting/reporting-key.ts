@@ -4,8 +4,6 @@ import { Construct } from 'constructs';
 export interface ReportingKeyProps {
   /** Organisation whose Systems Manager syncs may encrypt with the key. */
   readonly organizationId: string;
-  /** Also let QuickSight's service role decrypt; default false. */
-  readonly quickSight?: boolean;
   /** Let the organisation's AWS Config delivery channels encrypt snapshots with the key; default false. */
   readonly configDelivery?: boolean;
 }
@@ -45,22 +43,6 @@ export class ReportingKey extends Construct {
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
           resources: ['*'],
           conditions: { StringEquals: { 'aws:SourceOrgID': props.organizationId } },
-        }),
-      );
-    }
-    if (props.quickSight) {
-      const stack = this.key.stack;
-      this.key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'QuickSightReadsThroughAthena',
-          principals: [
-            new iam.ArnPrincipal(
-              `arn:${stack.partition}:iam::${stack.account}:role/service-role/aws-quicksight-service-role-v0`,
-            ),
-          ],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
         }),
       );
     }

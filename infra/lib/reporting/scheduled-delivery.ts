@@ -14,7 +14,7 @@ import { INVENTORY_TYPES, PatchboardError } from '@patchboard/core';
 import { athenaSchema } from '@patchboard/engine-athena';
 import { handlerFunction } from '../bundle.js';
 import type { DeliveryConfig } from '../config.js';
-import { grantQueryResults } from './grant-query-results.js';
+import { grantWorkgroupQueries } from './grant-query-results.js';
 import type { AccessLogsBucket } from './access-logs-bucket.js';
 import type { QueryWorkgroup } from './query-workgroup.js';
 import type { ReportingKey } from './reporting-key.js';
@@ -89,20 +89,7 @@ export class ScheduledDelivery extends Construct {
       },
     });
     const role = fn.role as iam.Role;
-    grantQueryResults(role, reporting.workgroup.resultsBucket, key);
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'athena:StartQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:StopQueryExecution',
-        ],
-        resources: [
-          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workgroup }),
-        ],
-      }),
-    );
+    grantWorkgroupQueries(role, props.workgroup, reporting.workgroup.resultsBucket, key);
     const schema = athenaSchema({
       location: `s3://${props.syncBucketName}/${props.syncPrefix}/`,
       ...(props.configLocation ? { configLocation: props.configLocation } : {}),
@@ -140,13 +127,16 @@ export class ScheduledDelivery extends Construct {
       }),
     );
     if (props.configLocation) {
-      // The Config snapshot table reads every object under the AWSLogs/ root, in the sync bucket (recorder on)
-      // or in the organisation's own Config bucket (snapshotsLocation); the reporting key's Decrypt is granted
-      // with the query results.
+      // The Config snapshot table reads the objects under the AWSLogs/ root; the reporting key's Decrypt is
+      // granted with the query results. In the sync bucket (recorder on) only Config writes below AWSLogs/ (the
+      // bucket policy admits it under AWSLogs/*/Config/* and nothing else there), so the grant stops at the
+      // Config folders. An organisation's own bucket (snapshotsLocation) may hold CloudTrail beside Config
+      // under the same root (Control Tower's log archive does); Athena reads every object below a table's
+      // LOCATION and fails on one it may not read, so there the grant is the root (see infra/README.md).
       const { bucket, keyPrefix } = splitS3Location(props.configLocation);
-      const snapshots =
-        bucket === props.syncBucketName ? syncBucket : s3.Bucket.fromBucketName(this, 'ConfigBucket', bucket);
-      if (snapshots !== syncBucket) {
+      const inSyncBucket = bucket === props.syncBucketName;
+      const snapshots = inSyncBucket ? syncBucket : s3.Bucket.fromBucketName(this, 'ConfigBucket', bucket);
+      if (!inSyncBucket) {
         role.addToPolicy(
           new iam.PolicyStatement({
             actions: ['s3:GetBucketLocation', 's3:ListBucket'],
@@ -154,14 +144,12 @@ export class ScheduledDelivery extends Construct {
           }),
         );
       }
+      const objects = inSyncBucket ? `${keyPrefix}*/Config/*` : `${keyPrefix}*`;
       role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: ['s3:GetObject'],
-          resources: [snapshots.arnForObjects(`${keyPrefix}*`)],
-        }),
+        new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [snapshots.arnForObjects(objects)] }),
       );
       Validations.of(role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/${keyPrefix}*]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket}/${objects}]`,
         reason:
           'Athena reads every Config snapshot below the AWSLogs/ root: one per account, Region and day, named by AWS Config.',
       });

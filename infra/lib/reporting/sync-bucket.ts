@@ -6,7 +6,7 @@ export interface SyncBucketProps {
   readonly bucketName: string;
   readonly organizationId: string;
   readonly key: kms.IKey;
-  /** Days an object may go without being rewritten by a sync before it expires. */
+  /** Days a replaced (noncurrent) object version is kept. */
   readonly retentionDays: number;
   readonly accessLogs: s3.IBucket;
   /** Let the organisation's AWS Config delivery channels write snapshots under `AWSLogs/`; default false. */
@@ -14,8 +14,14 @@ export interface SyncBucketProps {
 }
 
 /**
- * Where every account's Resource Data Sync writes. Syncs rewrite a node's object whenever its inventory
- * changes and never delete it, so an object not rewritten for `retentionDays` belongs to a node that is gone.
+ * Where every account's Resource Data Sync writes. Current objects never expire: a sync writes a node's object
+ * only when that inventory type's data changed: for an unchanged type the agent's PutInventory carries the
+ * content hash alone, no content (amazon-ssm-agent agent/plugins/inventory/datauploader/uploader.go,
+ * ConvertToSsmInventoryItems), and nothing documents a rewrite of the S3 object then. So a live node's unchanged `AWS:Application` or
+ * `AWS:Tag` object can be months old, and expiring by age would delete it. The Systems Manager User Guide
+ * ("Configuring resource data sync for Inventory") says the sync keeps a deleted node's files; see
+ * infra/README.md for how they are told apart. Replaced versions, and Config snapshots under `AWSLogs/`, expire
+ * after `retentionDays`.
  */
 export class SyncBucket extends Construct {
   readonly bucket: s3.Bucket;
@@ -36,15 +42,21 @@ export class SyncBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
-          id: 'ExpireObjectsNoSyncRewrote',
-          expiration: Duration.days(props.retentionDays),
+          id: 'ExpireReplacedVersions',
           noncurrentVersionExpiration: Duration.days(props.retentionDays),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
         { id: 'RemoveExpiredDeleteMarkers', expiredObjectDeleteMarker: true },
+        // AWS Config writes a new snapshot object every day and only the newest per account and Region is
+        // read, so snapshots (unlike inventory objects) do expire by age.
+        { id: 'ExpireConfigSnapshots', prefix: 'AWSLogs/', expiration: Duration.days(props.retentionDays) },
       ],
     });
-    const fromOrganization = { 'aws:SourceOrgID': props.organizationId };
+    // The bucket policy the Systems Manager User Guide gives for an organisation sync ("Configuring resource
+    // data sync for Inventory", accounts defined in AWS Organizations): GetBucketAcl unconditioned; PutObject
+    // below `*/accountid=*/*` with `s3:x-amz-acl = bucket-owner-full-control` and the sync's own object tag
+    // `s3:RequestObjectTag/OrgId = <organisation id>`; PutObjectTagging on the same keys. No guide documents
+    // that the sync's requests carry `aws:SourceOrgID`, so the organisation is checked on the tag it sets.
     const ssm = new iam.ServicePrincipal('ssm.amazonaws.com');
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -52,19 +64,32 @@ export class SyncBucket extends Construct {
         principals: [ssm],
         actions: ['s3:GetBucketAcl'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringEquals: fromOrganization },
       }),
     );
+    const inventoryKeys = this.bucket.arnForObjects('*/accountid=*/*');
     this.bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'SystemsManagerWritesInventoryOnly',
         principals: [ssm],
-        actions: ['s3:PutObject', 's3:PutObjectTagging'],
-        // Inventory keys only: `<prefix>/AWS:<Type>/accountid=<id>/…`.
-        resources: [this.bucket.arnForObjects('*/accountid=*/*')],
-        conditions: { StringEquals: fromOrganization },
+        actions: ['s3:PutObject'],
+        resources: [inventoryKeys],
+        conditions: {
+          StringEquals: {
+            's3:x-amz-acl': 'bucket-owner-full-control',
+            's3:RequestObjectTag/OrgId': props.organizationId,
+          },
+        },
       }),
     );
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SystemsManagerTagsInventory',
+        principals: [ssm],
+        actions: ['s3:PutObjectTagging'],
+        resources: [inventoryKeys],
+      }),
+    );
+    const fromOrganization = { 'aws:SourceOrgID': props.organizationId };
     if (props.configDelivery) this.admitConfigDelivery(fromOrganization);
   }
 
