@@ -129,14 +129,17 @@ export function renderReport(output: ReportOutput, format: TextFormat, colour = 
 /**
  * Writes to `--out` (whole file at once, created with 0644) or to standard output. A terminal gets the text
  * with control and invisible characters escaped, whatever the format: a value could otherwise recolour it,
- * set its title or plant an OSC 8 link. Files and pipes get the document's bytes unchanged.
+ * set its title or plant an OSC 8 link. Files and pipes get the document's bytes unchanged. `terminalSafe`
+ * says the text escapes its values already and its own control sequences are meant (the table's colours).
  */
 export async function emit(
   content: string | Uint8Array,
   out: string | undefined,
+  terminalSafe = false,
   stdoutIsTerminal = Boolean(process.stdout.isTTY),
 ): Promise<void> {
   if (out) await writeFile(out, content);
-  else
-    process.stdout.write(stdoutIsTerminal && typeof content === 'string' ? terminalText(content) : content);
+  else if (stdoutIsTerminal && !terminalSafe && typeof content === 'string') {
+    process.stdout.write(terminalText(content));
+  } else process.stdout.write(content);
 }
