@@ -3,7 +3,7 @@
  * The ingest must finish, report every bad record with its file, line and reason, and keep every valid one.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { parse } from 'csv-parse/sync';
 import MarkdownIt from 'markdown-it';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
+import { AT, LONG, MARKDOWN, NODES, TERMINAL, writeHostileBucket } from './support/hostile-bucket.js';
 import { PATCHBOARD_BIN, runPatchboard } from './support/run-cli.js';
 
 const ACCOUNT = '044444444444';
@@ -180,43 +181,6 @@ describe('a hostile bucket', () => {
  * nodes' tags replaced; every command runs as its own process, as a user runs it.
  */
 describe('hostile values in every output', () => {
-  const AT = '2026-10-31T00:00:00Z';
-  const LONG = 'x'.repeat(200_000);
-  /** OSC 8 hyperlink, window title, a one-character CSI (U+009B), clear screen, colour, a bare carriage return. */
-  const TERMINAL =
-    '\u001b]8;;https://example.invalid/\u0007click\u001b]8;;\u0007\u001b]0;owned\u0007\u009b2J\u001b[31mred\rok';
-  const MARKDOWN =
-    '[a](javascript:alert(1)) ![p](https://example.invalid/p.png) <b>b</b> <!-- c --> *e* _e_ `c` ~~s~~ ' +
-    'https://example.invalid/x www.example.invalid me@example.invalid &amp; $x$ [^1] a|b \\*';
-  const BIDI = 'invoice\u202Etxt.exe ad\u200Bmin';
-  /** A line of a chart label is exactly `__proto__` when an environment starts with a line break. */
-  const NODES: Record<string, { account: string; region: string; tags: Record<string, string> }> = {
-    'i-0a0000000000000a1': {
-      account: '111111111111',
-      region: 'us-east-1',
-      tags: { Name: 'plain', Team: '__proto__', Environment: '\n__proto__' },
-    },
-    'i-0a0000000000000a2': {
-      account: '111111111111',
-      region: 'us-east-1',
-      tags: { Name: TERMINAL, Team: 'constructor', Environment: ' =1+1' },
-    },
-    'i-0a0000000000000a3': {
-      account: '022222222222',
-      region: 'eu-west-1',
-      tags: { Name: MARKDOWN, Team: 'toString', Environment: '\u00a0@SUM(1)' },
-    },
-    'i-0a0000000000000a4': {
-      account: '022222222222',
-      region: 'eu-west-1',
-      tags: { Name: BIDI, Team: 'data', Environment: '\uff1d1+1' },
-    },
-    'i-0a0000000000000a6': {
-      account: '022222222222',
-      region: 'eu-west-1',
-      tags: { Name: LONG, Team: 'data', Environment: 'dev\n=1+1' },
-    },
-  };
   let work: string;
   let db: string;
   const report = (...args: string[]) =>
@@ -251,15 +215,7 @@ describe('hostile values in every output', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'patchboard-hostile-values-'));
     const bucket = join(work, 'bucket');
-    await cp(join(import.meta.dirname, 'fixtures', 'handmade-bucket'), bucket, { recursive: true });
-    for (const [node, { account, region, tags }] of Object.entries(NODES)) {
-      const key = `AWS:Tag/accountid=${account}/region=${region}/resourcetype=ManagedInstanceInventory/${node}.json`;
-      const lines = Object.entries(tags).map(([Key, Value]) =>
-        JSON.stringify({ Key, Value, resourceId: node, captureTime: '2026-10-30T02:03:11Z' }),
-      );
-      await mkdir(dirname(join(bucket, key)), { recursive: true });
-      await writeFile(join(bucket, key), lines.join('\n'));
-    }
+    await writeHostileBucket(bucket);
     db = join(work, 'p.duckdb');
     expect((await runPatchboard('ingest', bucket, '--db', db)).code).toBe(0);
   }, 120_000);
