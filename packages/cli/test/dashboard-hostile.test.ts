@@ -27,7 +27,7 @@ const pageErrors: string[] = [];
 const prototypeMembers = () =>
   page.evaluate(() => [Object.getOwnPropertyNames(Object.prototype), Object.getOwnPropertyNames(Object)]);
 
-/** The mouse over each category of a horizontal bar chart, top to bottom, so its tooltip shows for each. */
+/** The mouse over each category of a horizontal bar chart, top to bottom; each tooltip's heading, if any. */
 async function hoverEachCategory(testId: string, categories: number): Promise<string[]> {
   const chart = page.getByTestId(testId);
   await chart.locator('svg path').nth(2).waitFor({ state: 'attached' });
@@ -38,8 +38,9 @@ async function hoverEachCategory(testId: string, categories: number): Promise<st
     const y = box.y + 36 + ((box.height - 44) * (i + 0.5)) / categories;
     await page.mouse.move(box.x + box.width * 0.6, y, { steps: 2 });
     const heading = chart.locator('.chart-tooltip-heading');
-    await heading.waitFor({ state: 'visible', timeout: 5_000 });
-    headings.push(await heading.innerText());
+    // Whatever draws the tooltip, it has had time to (and to trip the policy, if it would).
+    await heading.waitFor({ state: 'visible', timeout: 2_000 }).catch(() => undefined);
+    headings.push((await heading.count()) === 1 ? (await heading.innerText()).trim() : '');
   }
   return headings;
 }
@@ -85,19 +86,19 @@ describe('the dashboard with hostile values', () => {
     await page.goto(`${origin}/`);
     // The fleet's four teams, by name.
     const headings = await hoverEachCategory('chart-team', 4);
-    expect(headings.map((h) => h.trim())).toEqual(['__proto__', 'constructor', 'data', 'toString']);
+    await hoverEachCategory('chart-environment', 1);
+    expect(cspViolations).toEqual([]);
+    expect(await prototypeMembers()).toEqual(before);
+    expect(await page.evaluate(() => Object.keys({}))).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(headings).toEqual(['__proto__', 'constructor', 'data', 'toString']);
     const labels = await page.getByTestId('chart-team').locator('svg text').allTextContents();
     for (const team of ['__proto__', 'constructor', 'toString']) {
       expect(labels.map((l) => l.trim())).toContain(team);
     }
     // The environment that starts with a line break shows it escaped, on one line.
-    await hoverEachCategory('chart-environment', 1);
     const environments = await page.getByTestId('chart-environment').locator('svg text').allTextContents();
     expect(environments).toContain('\\u000a__proto__');
-    expect(await prototypeMembers()).toEqual(before);
-    expect(await page.evaluate(() => Object.keys({}))).toEqual([]);
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
   }, 60_000);
 
   it('shows bidi overrides and zero-width characters as escapes', async () => {
