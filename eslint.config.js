@@ -56,9 +56,26 @@ export default tseslint.config(
     rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator', '@duckdb/*']),
   },
   {
-    // The browser client runs in a page: nothing of Node, nothing of ours but its own files.
+    // The browser client runs in a page: nothing of Node, nothing of ours but its own files and core's
+    // import-free visible-text (values with invisible characters shown as in a terminal).
     files: ['packages/dashboard/src/client/**'],
-    rules: restrict(['node:*', '@patchboard/*', '@duckdb/*', 'hono', 'hono/*']),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', '@duckdb/*', 'hono', 'hono/*'],
+              message: 'This import breaks the package direction in docs/architecture.md.',
+            },
+            {
+              regex: '^@patchboard/(?!core/visible-text$)',
+              message: 'This import breaks the package direction in docs/architecture.md.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Lambda handlers run the Athena engine only: no DuckDB, no CLI, no dashboard in any bundle.

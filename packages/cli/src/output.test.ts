@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { renderReport } from './output.js';
+import { describe, expect, it, vi } from 'vitest';
+import { emit, renderReport } from './output.js';
 
 const hostile = {
   report: 'node-compliance',
@@ -29,5 +29,44 @@ describe('outputs carry hostile values as text', () => {
     const csv = renderReport(hostile, 'csv');
     expect(csv).toContain(`"'=HYPERLINK(""https://example.invalid"",""x"")"`);
     expect(csv.split('\r\n')[1]).toMatch(/,-3$/);
+  });
+});
+
+describe('terminal and file destinations', () => {
+  it('escapes control and invisible characters for a terminal, and writes the bytes unchanged elsewhere', async () => {
+    const text = 'a\u001b[2Jb\u009bc\u202Ed\u200Be\r\nf\rg\n';
+    const written: unknown[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => {
+      written.push(chunk);
+      return true;
+    });
+    try {
+      await emit(text, undefined, false, true);
+      await emit(text, undefined, false, false);
+      await emit(text, undefined, true, true);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toEqual([
+      'a\\u001b[2Jb\\u009bc\\u202ed\\u200be\r\nf\\u000dg\n',
+      text,
+      // A text that escapes its values itself (the table) is written as it is.
+      text,
+    ]);
+  });
+});
+
+describe('CSV formula guard', () => {
+  it('guards a formula character at the start, after white space, full-width, or on a later line', () => {
+    const cells = (value: string) =>
+      renderReport(
+        { ...hostile, result: { columns: hostile.result.columns, rows: [{ name: value }] } },
+        'csv',
+      )
+        .split('\r\n')[1]
+        ?.replace(/,$/, '');
+    const guarded = ['=1', ' =1', '\u00a0+1', '\uff1d1', '\uff20x', '\t1', 'x\n=1', 'x\r\n @1', '\u3000-1'];
+    for (const value of guarded) expect(cells(value), JSON.stringify(value)).toMatch(/^"?'/);
+    for (const value of ['a=b', 'x -1', '1+1', 'plain']) expect(cells(value), value).toBe(value);
   });
 });

@@ -5,7 +5,14 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import Table from 'cli-table3';
-import { cellText, csvRows, type QueryResult } from '@patchboard/core';
+import {
+  cellText,
+  csvRows,
+  type QueryResult,
+  terminalCellText,
+  terminalText,
+  truncate,
+} from '@patchboard/core';
 import { renderHtmlDocument } from './render/document.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'html', 'pdf'] as const;
@@ -25,26 +32,46 @@ export function renderCsv(result: QueryResult): string {
   return stringify(csvRows(result), { record_delimiter: '\r\n' });
 }
 
+/**
+ * Markdown people paste into wikis, tickets and chat, so a value must not become markup there. Escaped with a
+ * backslash (CommonMark 0.31 §2.4: any ASCII punctuation may be), the characters that open inline syntax:
+ * `\` escapes, `` ` `` code, `*` `_` emphasis, `[` `]` links, images and footnotes, `<` raw HTML, comments and
+ * autolinks, `&` character references, `~` strikethrough (GFM), `|` cells, `$` maths (GitHub), `@` e-mail
+ * autolinks and mentions; and the `:` of `scheme://` and the `.` of `www.`, GFM's extended autolinks. What a
+ * renderer shows is the value's characters; line breaks become spaces, so a value stays in its row.
+ */
+function markdownText(text: string): string {
+  return text
+    .replaceAll(/[\\`*_[\]<&~|$@]/g, '\\$&')
+    .replaceAll(/:(?=\/\/)/g, '\\:')
+    .replaceAll(/(?<=\bwww)\./gi, '\\.')
+    .replaceAll(/[\r\n]+/g, ' ');
+}
+
 function renderMarkdown(result: QueryResult): string {
-  const escape = (text: string) =>
-    text
-      .replaceAll('\\', '\\\\')
-      .replaceAll('|', '\\|')
-      .replaceAll(/[\r\n]+/g, ' ');
   const header = result.columns.map((c) => c.name);
   const lines = [
-    `| ${header.map(escape).join(' | ')} |`,
+    `| ${header.map(markdownText).join(' | ')} |`,
     `| ${result.columns.map((c) => (c.type === 'integer' || c.type === 'number' ? '---:' : '---')).join(' | ')} |`,
     ...result.rows.map(
-      (row) => `| ${header.map((name) => escape(cellText(row[name] ?? null))).join(' | ')} |`,
+      (row) => `| ${header.map((name) => markdownText(cellText(row[name] ?? null))).join(' | ')} |`,
     ),
   ];
   return `${lines.join('\n')}\n`;
 }
 
-/** Control characters from the data would move the cursor or recolour the terminal: they are shown escaped. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+/**
+ * The widest a table cell gets, in characters: an ARN of a patch baseline (about 70) fits; a longer value is cut
+ * with `…`. cli-table3 pads every row to the column's widest cell, so one huge value would otherwise make every
+ * row huge. CSV, JSON and the rest carry values whole.
+ */
+export const TABLE_CELL_MAX = 80;
+
+/** A cell as a terminal shows it: control and invisible characters escaped, then capped. */
+function tableCell(value: string): string {
+  // Escaping only lengthens, so a value longer than this slice is cut in any case.
+  return truncate(terminalCellText(value.slice(0, TABLE_CELL_MAX * 4)), TABLE_CELL_MAX);
+}
 
 function renderTable(result: QueryResult, colour: boolean): string {
   const header = result.columns.map((c) => c.name);
@@ -53,9 +80,7 @@ function renderTable(result: QueryResult, colour: boolean): string {
     style: colour ? {} : { head: [], border: [] },
     colAligns: result.columns.map((c) => (c.type === 'integer' || c.type === 'number' ? 'right' : 'left')),
   });
-  const safe = (text: string) =>
-    text.replaceAll(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  for (const row of result.rows) table.push(header.map((name) => safe(cellText(row[name] ?? null))));
+  for (const row of result.rows) table.push(header.map((name) => tableCell(cellText(row[name] ?? null))));
   return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
 }
 
@@ -101,8 +126,20 @@ export function renderReport(output: ReportOutput, format: TextFormat, colour = 
   }
 }
 
-/** Writes to `--out` (whole file at once, created with 0644) or to standard output. */
-export async function emit(content: string | Uint8Array, out: string | undefined): Promise<void> {
+/**
+ * Writes to `--out` (whole file at once, created with 0644) or to standard output. A terminal gets the text
+ * with control and invisible characters escaped, whatever the format: a value could otherwise recolour it,
+ * set its title or plant an OSC 8 link. Files and pipes get the document's bytes unchanged. `terminalSafe`
+ * says the text escapes its values already and its own control sequences are meant (the table's colours).
+ */
+export async function emit(
+  content: string | Uint8Array,
+  out: string | undefined,
+  terminalSafe = false,
+  stdoutIsTerminal = Boolean(process.stdout.isTTY),
+): Promise<void> {
   if (out) await writeFile(out, content);
-  else process.stdout.write(content);
+  else if (stdoutIsTerminal && !terminalSafe && typeof content === 'string') {
+    process.stdout.write(terminalText(content));
+  } else process.stdout.write(content);
 }

@@ -49,5 +49,9 @@ export async function printResult(
     await printDocument(context, renderHtmlReport(full), `Patchboard ${output.report}`);
     return;
   }
-  await emit(renderReport(full, context.format, context.interactive), context.out);
+  await emit(
+    renderReport(full, context.format, context.interactive),
+    context.out,
+    context.format === 'table',
+  );
 }

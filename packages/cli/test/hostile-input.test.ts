@@ -2,13 +2,19 @@
  * A bucket copy written by someone who means harm, or by a broken writer: each case with the outcome expected.
  * The ingest must finish, report every bad record with its file, line and reason, and keep every valid one.
  */
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import type { QueryEngine } from '@patchboard/core';
 import { DuckDbQueryEngine, ingest, type IngestSummary, openDatabase } from '@patchboard/engine-duckdb';
+import { parse } from 'csv-parse/sync';
+import MarkdownIt from 'markdown-it';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
+import { AT, LONG, MARKDOWN, NODES, TERMINAL, writeHostileBucket } from './support/hostile-bucket.js';
+import { PATCHBOARD_BIN, runPatchboard } from './support/run-cli.js';
 
 const ACCOUNT = '044444444444';
 const folder = (type: string) =>
@@ -167,5 +173,173 @@ describe('a hostile bucket', () => {
   it('does not let a record dated 2099 become the data’s cut-off', async () => {
     const [run] = await rows(`SELECT strftime(data_time, '%Y-%m-%dT%H:%M:%SZ') AS data_time FROM ingests`);
     expect(run?.data_time).toBe(CAPTURED);
+  });
+});
+
+/**
+ * Values an attacker who may tag one instance can plant, through every output. The handmade bucket with its
+ * nodes' tags replaced; every command runs as its own process, as a user runs it.
+ */
+describe('hostile values in every output', () => {
+  let work: string;
+  let db: string;
+  const report = (...args: string[]) =>
+    runPatchboard('--db', db, '--now', AT, 'report', 'node-compliance', ...args);
+  const files = new Map<string, Promise<string>>();
+  /** The report written to a file with --out (once per format). */
+  const written = (format: string) => {
+    const out = join(work, `nodes.${format}`);
+    if (!files.has(format)) {
+      files.set(
+        format,
+        report('--format', format, '--out', out).then(() => readFile(out, 'utf8')),
+      );
+    }
+    return files.get(format)!;
+  };
+  /** What a terminal receives: the CLI on a pseudo-terminal (util-linux `script`), its transcript. */
+  const onTerminal = async (format: string) => {
+    const command = [process.execPath, PATCHBOARD_BIN, '--db', db, '--now', AT, 'report', 'node-compliance']
+      .concat(['--format', format])
+      .map((arg) => `'${arg}'`)
+      .join(' ');
+    const { stdout } = await promisify(execFile)('script', ['-q', '-e', '-c', command, '/dev/null'], {
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: 60_000,
+    });
+    // The terminal's own line discipline turns each LF into CRLF.
+    return stdout.replaceAll(/\r+\n/g, '\n');
+  };
+  const rowOf = (rows: Record<string, unknown>[], node: string) => rows.find((r) => r.node_id === node);
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'patchboard-hostile-values-'));
+    const bucket = join(work, 'bucket');
+    await writeHostileBucket(bucket);
+    db = join(work, 'p.duckdb');
+    expect((await runPatchboard('ingest', bucket, '--db', db)).code).toBe(0);
+  }, 120_000);
+  afterAll(() => rm(work, { recursive: true, force: true }));
+
+  it('writes the audit pack with its PDF when a team is __proto__ (Chromium, after the charts)', async () => {
+    const pack = join(work, 'pack');
+    // The team's pack: its Team x Environment chart has the label. (The 200,000-character name is another
+    // team's: Chromium takes a minute to lay it out in the PDF.)
+    const made = await runPatchboard(
+      '--db',
+      db,
+      '--now',
+      AT,
+      'audit-pack',
+      '--month',
+      '2026-10',
+      '--team',
+      '__proto__',
+      '--out',
+      pack,
+    );
+    expect(made.stderr).toMatch(/^Wrote the 2026-10 audit pack for team __proto__ to .*: 19 files/);
+    expect(made.code).toBe(0);
+    const pdf = await readFile(join(pack, 'report.pdf'));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const { stdout: text } = await promisify(execFile)('pdftotext', [join(pack, 'report.pdf'), '-'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(text).toContain('__proto__');
+  }, 120_000);
+
+  it('keeps whole values in JSON and CSV files, byte for byte as a pipe gets them', async () => {
+    for (const format of ['json', 'csv', 'md']) {
+      const piped = await report('--format', format);
+      expect(piped.stdout === (await written(format)), format).toBe(true);
+    }
+    const { rows } = JSON.parse(await written('json')) as { rows: Record<string, unknown>[] };
+    for (const [node, { tags }] of Object.entries(NODES)) {
+      expect(rowOf(rows, node), node).toMatchObject({ name: tags.Name, team: tags.Team });
+    }
+    const csv = parse<Record<string, string>>(await written('csv'), { columns: true });
+    const cell = (node: string, column: string) => rowOf(csv, node)?.[column];
+    expect(cell('i-0a0000000000000a6', 'name') === LONG).toBe(true);
+    expect(cell('i-0a0000000000000a2', 'name')).toBe(TERMINAL);
+  }, 120_000);
+
+  it('guards CSV cells that start, after white space or a line break, with a formula character', async () => {
+    const csv = parse<Record<string, string>>(await written('csv'), { columns: true });
+    const environments: Record<string, string | undefined> = {};
+    for (const row of csv) environments[row.node_id ?? ''] = row.environment;
+    expect(environments).toMatchObject({
+      'i-0a0000000000000a1': "'\n__proto__",
+      'i-0a0000000000000a2': "' =1+1",
+      'i-0a0000000000000a3': "'\u00a0@SUM(1)",
+      'i-0a0000000000000a4': "'\uff1d1+1",
+      'i-0a0000000000000a6': "'dev\n=1+1",
+    });
+  });
+
+  it('caps every table cell at 80 characters: one 200,000-character name stays one 82-column cell', async () => {
+    const started = performance.now();
+    const { code, stdout } = await report('--format', 'table');
+    const elapsedMs = performance.now() - started;
+    expect(code).toBe(0);
+    const [top, header] = stdout.split('\n');
+    const widths = top!
+      .slice(1, -1)
+      .split('┬')
+      .map((segment) => segment.length);
+    const columns = header!
+      .slice(1, -1)
+      .split('│')
+      .map((name) => name.trim());
+    // The cell's 80 characters and one space each side.
+    expect(widths[columns.indexOf('name')]).toBe(82);
+    expect(stdout.includes(`│ ${'x'.repeat(79)}… │`)).toBe(true);
+    expect(stdout.includes('x'.repeat(80))).toBe(false);
+    // No line is wider than the header (a full-width `＝` takes two columns, so its line is one shorter).
+    const lines = stdout.split('\n').filter((line) => /^[┌│├└]/.test(line));
+    expect(Math.max(...lines.map((line) => line.length))).toBe(top!.length);
+    expect(stdout.length).toBeLessThan(lines.length * (top!.length + 1) + 100);
+    // A process start and a query: seconds, where the uncapped table took 20 s.
+    expect(elapsedMs).toBeLessThan(10_000);
+  });
+
+  it('sends no control or invisible character to a terminal, in any format', async () => {
+    const unsafe =
+      // eslint-disable-next-line no-control-regex -- the point is that none reach the terminal
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+    for (const format of ['csv', 'md', 'json', 'ndjson', 'table']) {
+      const shown = await onTerminal(format);
+      // The table's own colours are the only escape sequences a terminal gets: SGR, `ESC [ … m`.
+      // eslint-disable-next-line no-control-regex -- the table's own colours
+      const text = format === 'table' ? shown.replaceAll(/\u001b\[[\d;]*m/g, '') : shown;
+      expect(text.match(unsafe)?.[0], format).toBeUndefined();
+      // Shown escaped (Markdown also escapes `[`, `]` and `:`, and makes the carriage return a space; the
+      // table cuts the escaped name at 80 characters, before the CSI).
+      const escapes = ['\\u001b', '\\u0007click', 'invoice\\u202etxt.exe ad\\u200bmin'];
+      for (const shownAs of format === 'table' ? escapes : [...escapes, '\\u009b2J']) {
+        expect(text.includes(shownAs), `${format}: ${shownAs}`).toBe(true);
+      }
+      if (format === 'json') {
+        // Escaped with JSON's own escapes: what a terminal shows parses to the same values.
+        expect(JSON.parse(text)).toEqual(JSON.parse(await written('json')));
+      }
+    }
+  }, 120_000);
+
+  it('renders Markdown cells as their characters: no link, image, HTML, comment, emphasis or code', async () => {
+    const markdown = new MarkdownIt({ html: true, linkify: true });
+    // GFM's extended autolinks: www., scheme:// and e-mail addresses, not bare domain names.
+    markdown.linkify.set({ fuzzyLink: false });
+    const html = markdown.render(await written('md'));
+    expect(html).toContain('<table>');
+    expect(html).not.toMatch(/<(a|img|b|code|em|strong|s|del|sup)\b|<!--/);
+    const cells = [...html.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) =>
+      (m[1] ?? '')
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>')
+        .replaceAll('&quot;', '"')
+        .replaceAll('&amp;', '&'),
+    );
+    expect(cells).toContain(MARKDOWN);
+    expect(cells).toContain('__proto__');
   });
 });

@@ -12,11 +12,21 @@ export function cellText(value: ResultValue): string {
 }
 
 /**
- * A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading apostrophe, so
- * `=HYPERLINK(...)` in a tag value stays text. Numbers are data, not formulas, and are left alone.
+ * What may make a spreadsheet read a cell as a formula. OWASP's CSV Injection page (owasp.org/www-community/
+ * attacks/CSV_Injection) lists a leading `=`, `+`, `-`, `@`, tab and carriage return; ASVS 5.0 requirement
+ * 1.2.10 adds NUL. Beyond that list: a formula character after leading white space (a space, NBSP, an
+ * ideographic space: some importers trim it), its full-width form (`＝`, `＋`, `－`, `＠`, which Unicode NFKC
+ * normalisation turns into the ASCII one) and one at the start of any line of a multi-line value (an importer that splits
+ * lines sees it as a cell's start). Mainstream spreadsheets do not run those, but guarding them costs nothing.
+ */
+const FORMULA_START = /^[\t\r\n\0]|(?:^|[\r\n])\s*[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+
+/**
+ * A cell a spreadsheet could read as a formula gets a leading apostrophe, so `=HYPERLINK(...)` in a tag value
+ * stays text. Numbers are data, not formulas, and are left alone.
  */
 export function neutraliseFormula(value: ResultValue): ResultValue {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
 }
 
 /** The header and the rows of `result` as CSV cells, for a CSV writer (RFC 4180 quoting is the writer's). */

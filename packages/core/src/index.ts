@@ -27,3 +27,4 @@ export * from './history-tables.js';
 export * from './cells.js';
 export * from './audit-pack.js';
 export * from './snapshot-lookups.js';
+export * from './visible-text.js';

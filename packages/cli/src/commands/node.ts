@@ -74,7 +74,7 @@ export function registerNode(program: Command): void {
             ? `${context.format === 'md' ? '## ' : ''}${title}\n${rendered}`
             : rendered;
         });
-        await emit(parts.join('\n'), context.out);
+        await emit(parts.join('\n'), context.out, format === 'table');
       } finally {
         await engine.close();
       }

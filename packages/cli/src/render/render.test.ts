@@ -67,4 +67,47 @@ describe('SVG charts', () => {
     expect(svg).toContain('72.7 %');
     expect(svg).toContain('20 %');
   });
+
+  it('leaves Object.prototype untouched when labels name its members; shows each label once, as given', () => {
+    const labels = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+    // Own property names of Object.prototype, of Object, and of every function on Object.prototype: what a
+    // cache keyed by label text would have written to.
+    const members = () =>
+      [Object.prototype, Object, ...Object.getOwnPropertyNames(Object.prototype).map(prototypeMember)].map(
+        (target) => Object.getOwnPropertyNames(target).join(','),
+      );
+    const before = members();
+    const svgs = [
+      statusBarsSvg(labels.map((label) => ({ label, counts: { COMPLIANT: 1, NON_COMPLIANT: 2 } }))),
+      percentBarsSvg(labels.map((label, i) => ({ label, value: 10 * i }))),
+    ];
+    expect(members()).toEqual(before);
+    expect(Object.keys({})).toEqual([]);
+    for (const svg of svgs) {
+      const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]?.trim());
+      for (const label of labels)
+        expect(
+          texts.filter((t) => t === label),
+          label,
+        ).toHaveLength(1);
+    }
+  });
+
+  it('shows control and invisible characters in a label escaped, on one line, cut to 80 characters', () => {
+    const svg = percentBarsSvg([
+      { label: `a\u001b]8;;https://example.invalid\u0007b\u202Ec\nd`, value: 1 },
+      { label: 'x'.repeat(200_000), value: 2 },
+    ]);
+    expect(svg).toContain('a\\u001b]8;;https://example.invalid\\u0007b\\u202ec\\u000ad');
+    expect(svg).toContain(`>${'x'.repeat(79)}…</text>`);
+    expect(svg).not.toContain('x'.repeat(80));
+  });
 });
+
+/** A member of Object.prototype read without calling accessors such as `__proto__`. */
+function prototypeMember(name: string): object {
+  const descriptor: { value?: unknown; get?: unknown } =
+    Object.getOwnPropertyDescriptor(Object.prototype, name) ?? {};
+  const value = descriptor.value ?? descriptor.get;
+  return typeof value === 'function' ? value : {};
+}

@@ -1,13 +1,15 @@
 /**
  * Charts as SVG text, rendered on the server by ECharts (no browser, no script in the document). Only the
  * chart types used are registered, which keeps the import small. Labels come from the data: ECharts escapes
- * them in SVG text, and a test holds it to that.
+ * them in SVG text, and a test holds it to that. A category axis holds the groups' indices and a formatter
+ * names them (chartLabel in @patchboard/core says why a data value is never handed to ECharts as a key).
  */
 import { BarChart } from 'echarts/charts';
 import { GridComponent, LegendComponent } from 'echarts/components';
 import { LegacyGridContainLabel } from 'echarts/features';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
+import { chartLabel } from '@patchboard/core';
 
 // containLabel keeps long labels (baseline ids, team names) inside the chart; ECharts 6 has it as a feature.
 echarts.use([BarChart, GridComponent, LegendComponent, LegacyGridContainLabel, SVGRenderer]);
@@ -34,6 +36,19 @@ function render(option: echarts.EChartsCoreOption, width: number, height: number
 }
 
 const heightFor = (bars: number) => Math.max(120, 50 + bars * 26);
+/** Long enough for a baseline ARN (about 70 characters); a longer label would squeeze the bars. */
+const LABEL_MAX = 80;
+
+/** A category axis of `labels`: indices as its data, each shown as its label. */
+function categoryAxis(labels: readonly string[]): echarts.EChartsCoreOption {
+  const shown = labels.map((label) => chartLabel(label, LABEL_MAX));
+  return {
+    type: 'category',
+    inverse: true,
+    data: labels.map((_, index) => String(index)),
+    axisLabel: { formatter: (index: string) => shown[Number(index)] ?? '' },
+  };
+}
 
 /** One horizontal bar per group, stacked by node status. */
 export function statusBarsSvg(
@@ -46,7 +61,7 @@ export function statusBarsSvg(
       legend: { top: 0, data: statuses },
       grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', inverse: true, data: groups.map((g) => g.label) },
+      yAxis: categoryAxis(groups.map((g) => g.label)),
       series: statuses.map((status) => ({
         name: status,
         type: 'bar',
@@ -69,7 +84,7 @@ export function percentBarsSvg(
     {
       grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', min: 0, max: 100 },
-      yAxis: { type: 'category', inverse: true, data: items.map((i) => i.label) },
+      yAxis: categoryAxis(items.map((i) => i.label)),
       series: [
         {
           type: 'bar',

@@ -2,6 +2,7 @@
  * How values read on screen. Timestamps always carry their zone: UTC by default, the browser's on request.
  */
 import { createContext, useContext } from 'react';
+import { showInvisible } from '@patchboard/core/visible-text';
 import type { ColumnType, Value } from './api';
 
 export type Zone = 'UTC' | 'local';
@@ -40,7 +41,8 @@ export function useFormat(): (value: Value | undefined, type?: ColumnType) => st
     }
     if (typeof value === 'number')
       return Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);
-    return String(value);
+    // Bidi overrides and zero-width characters would make a value look like another: they show as `\u202e`.
+    return showInvisible(String(value));
   };
   return format;
 }

@@ -52,14 +52,19 @@ const WARM_BUDGET_MS = 30_000;
 
 const formatSchema = z.enum(['json', 'csv', 'pdf']).default('json');
 
-/** The query string as single values; a repeated key is a mistake worth saying, not silently dropping. */
+/** A repeated key is a mistake worth saying, not silently dropping (the reserved `format` and `asOf` too). */
+function refuseRepeated(key: string, values: readonly string[]): void {
+  if (values.length > 1) {
+    throw new PatchboardError('USAGE', `Parameter ${key} was given ${values.length} times; give it once.`);
+  }
+}
+
+/** The query string as single values, without the reserved keys that each route reads itself. */
 function queryParameters(c: Context, reserved: readonly string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [key, values] of Object.entries(c.req.queries())) {
+    refuseRepeated(key, values);
     if (reserved.includes(key)) continue;
-    if (values.length > 1) {
-      throw new PatchboardError('USAGE', `Parameter ${key} was given ${values.length} times; give it once.`);
-    }
     // An empty form field means "no filter".
     if (values[0] !== undefined && values[0] !== '') params[key] = values[0];
   }
@@ -123,6 +128,9 @@ export function createDashboardApp(options: DashboardOptions): Hono {
         frameAncestors: ["'none'"],
       },
       referrerPolicy: 'no-referrer',
+      // The dashboard speaks plain HTTP (on loopback by default). RFC 6797 §7.2: a server must not send HSTS
+      // over plain HTTP (browsers ignore it there), and on 127.0.0.1 it would bind every port of the host.
+      strictTransportSecurity: false,
     }),
   );
   app.use(accessControl(options.token));
@@ -224,6 +232,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   };
 
   const respond = async (c: Context, document: ReportDocument): Promise<Response> => {
+    refuseRepeated('format', c.req.queries('format') ?? []);
     const format = parseOrThrow(formatSchema, c.req.query('format'), 'format');
     const name = `${document.report}-${document.generatedAt.slice(0, 10)}`;
     switch (format) {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { showInvisible } from '@patchboard/core/visible-text';
 
 /** A labelled drop-down whose empty choice means "any". */
 export function Select(props: {
@@ -15,7 +16,7 @@ export function Select(props: {
         <option value="">{props.anyLabel ?? 'any'}</option>
         {props.options.map((option) => (
           <option key={option} value={option}>
-            {option}
+            {showInvisible(option)}
           </option>
         ))}
       </select>

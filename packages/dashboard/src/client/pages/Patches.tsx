@@ -6,6 +6,7 @@ import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
 import { Select } from '../components/Select';
 import { useUrlState } from '../url-state';
+import { showInvisible } from '@patchboard/core/visible-text';
 
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNSPECIFIED'];
 const STATES = ['MISSING', 'FAILED', 'INSTALLED_PENDING_REBOOT', 'INSTALLED_REJECTED'];
@@ -42,7 +43,7 @@ export function Patches(): ReactNode {
         />
         {team ? (
           <button type="button" onClick={() => set({ team: undefined })}>
-            Team {team} ✕
+            Team {showInvisible(team)} ✕
           </button>
         ) : null}
         <Select label="state" value={get('state')} options={STATES} onChange={(v) => set({ state: v })} />

@@ -21,8 +21,8 @@ export function Teams(): ReactNode {
             return (
               <article className="card" key={`${team}\u0000${environment}`} data-testid="team-card">
                 <h3>
-                  <span data-testid="team-name">{team}</span> ·{' '}
-                  <span data-testid="team-environment">{environment}</span>
+                  <span data-testid="team-name">{format(team)}</span> ·{' '}
+                  <span data-testid="team-environment">{format(environment)}</span>
                 </h3>
                 <p className="big">
                   <strong data-testid="team-compliance">{format(row.compliance_pct)}</strong> % compliant
