@@ -25,6 +25,13 @@ function untilStopped(): Promise<string> {
   });
 }
 
+interface ServeFlags {
+  host: string;
+  port: number;
+  token: boolean;
+  accessLog?: string;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -33,27 +40,22 @@ export function registerServe(program: Command): void {
     .option('--port <number>', 'port to listen on (0 picks a free one)', port, 8470)
     .option('--no-token', 'no access token (allowed on a loopback address only)')
     .option('--access-log <file>', 'append one JSON line per request to FILE (- for standard output)')
-    .action(
-      async (
-        options: { host: string; port: number; token: boolean; accessLog?: string },
-        command: Command,
-      ) => {
-        const globals = command.optsWithGlobals<GlobalOptions>();
-        const context = await resolveContext(globals);
-        const { url, close, signIn } = await startDashboard(context, {
-          ...options,
-          fixedTime: Boolean(globals.now ?? globals.asOf),
-        });
-        process.stdout.write(`Patchboard dashboard on ${context.databasePath}: ${url}\n`);
-        process.stdout.write(
-          signIn
-            ? 'People sign in with the identity provider configured under dashboard.auth. Ctrl-C stops.\n'
-            : 'Open that link once in a browser (the token in it works once). Ctrl-C stops.\n',
-        );
-        await untilStopped();
-        await close();
-      },
-    );
+    .action(async (options: ServeFlags, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const context = await resolveContext(globals);
+      const { url, close, signIn } = await startDashboard(context, {
+        ...options,
+        fixedTime: Boolean(globals.now ?? globals.asOf),
+      });
+      process.stdout.write(`Patchboard dashboard on ${context.databasePath}: ${url}\n`);
+      process.stdout.write(
+        signIn
+          ? 'People sign in with the identity provider configured under dashboard.auth. Ctrl-C stops.\n'
+          : 'Open that link once in a browser (the token in it works once). Ctrl-C stops.\n',
+      );
+      await untilStopped();
+      await close();
+    });
 }
 
 /** Starts the dashboard on the context's database; the caller prints the URL and closes it. */
