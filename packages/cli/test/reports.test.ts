@@ -194,6 +194,13 @@ describe('reports against the ground truth', () => {
     expect(critical.reduce((sum, r) => sum + (r.node_count as number), 0)).toBe(
       truth.filter(active).reduce((sum, n) => sum + n.criticalNonCompliant, 0),
     );
+    // One team's (the dashboard narrows a team member's Patches page so).
+    const payments = truth.filter((n) => active(n) && n.team === 'payments');
+    const teamRows = await report('missing-patches', { team: 'payments' });
+    expect(teamRows.reduce((sum, r) => sum + (r.node_count as number), 0)).toBe(
+      payments.reduce((sum, n) => sum + n.nonCompliantPatchIds.length, 0),
+    );
+    expect(teamRows.length).toBeLessThan(actual.size);
   });
 
   it('severity-summary: non-compliant items on active nodes, per severity and in total', async () => {
@@ -224,6 +231,11 @@ describe('reports against the ground truth', () => {
     expect(new Set(rows.map((r) => JSON.stringify(r)))).toEqual(
       new Set(expected.map((r) => JSON.stringify(r))),
     );
+    const teamNodes = (await report('agent-versions', { team: 'payments' })).reduce(
+      (sum, r) => sum + (r.nodes as number),
+      0,
+    );
+    expect(teamNodes).toBe(truth.filter((n) => withAgent(n) && n.team === 'payments').length);
 
     const agents = await report('applications', { name: 'SSM' });
     const byApp = (r: ResultRow) => `${String(r.name)}@${String(r.version)}`;

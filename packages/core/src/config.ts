@@ -139,6 +139,96 @@ export const athenaConfigSchema = z
   .strict();
 export type AthenaConfig = z.infer<typeof athenaConfigSchema>;
 
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name such as PATCHBOARD_OIDC_SECRET');
+const groupList = z.array(z.string().min(1).max(256));
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * Who may open `patchboard serve` and what each person sees. Without `auth` the dashboard keeps its one-time
+ * local token; with it, people sign in with the organisation's identity provider (OpenID Connect), or an AWS
+ * Application Load Balancer signs them in and forwards their claims.
+ */
+export const dashboardSchema = z
+  .object({
+    /** The address people open, e.g. `https://patchboard.example.com`: the sign-in callback is under it. */
+    publicUrl: httpUrl.optional(),
+    auth: z
+      .object({
+        oidc: z
+          .object({
+            issuer: httpUrl,
+            clientId: z.string().min(1),
+            /** The environment variable holding the client secret; none for a public client (PKCE only). */
+            clientSecretEnv: envName.optional(),
+            /** The claim (ID token or UserInfo) listing the person's groups. */
+            groupsClaim: z.string().min(1).default('groups'),
+            scopes: z.array(z.string().min(1)).min(1).default(['openid', 'profile', 'email']),
+          })
+          .strict()
+          .optional(),
+        alb: z
+          .object({
+            /** The load balancer's ARN: the `signer` its `x-amzn-oidc-data` header must carry. */
+            arn: z
+              .string()
+              .regex(
+                /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/app\/[^/]+\/[0-9a-f]+$/,
+                'expected arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>',
+              ),
+            groupsClaim: z.string().min(1).default('groups'),
+            /** Where the Region's signing keys are; default `https://public-keys.auth.elb.<region>.amazonaws.com`. */
+            publicKeysUrl: httpUrl.optional(),
+          })
+          .strict()
+          .optional(),
+        /** How long a sign-in lasts (OpenID Connect). */
+        sessionHours: z.number().positive().max(168).default(8),
+      })
+      .strict()
+      .optional(),
+    access: z
+      .object({
+        /** Groups whose members see the whole fleet. */
+        admins: groupList.default([]),
+        /** Per team (the Team tag's value): groups whose members see that team's nodes only. */
+        teams: z.record(z.string().min(1), groupList).default({}),
+      })
+      .strict()
+      .optional(),
+    /** Where the access log goes: a file, or `-` for standard output (`serve --access-log` wins). */
+    accessLog: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((dashboard, context) => {
+    const { auth } = dashboard;
+    if (auth?.oidc && auth.alb) {
+      context.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message: 'give either oidc or alb, not both',
+      });
+    }
+    if (auth?.oidc && !dashboard.publicUrl) {
+      context.addIssue({
+        code: 'custom',
+        path: ['publicUrl'],
+        message: 'OpenID Connect sign-in needs publicUrl, the address people open (the callback is under it)',
+      });
+    }
+    if ((auth?.oidc ?? auth?.alb) && !dashboard.access) {
+      context.addIssue({
+        code: 'custom',
+        path: ['access'],
+        message:
+          'sign-in needs access: { admins: [groups], teams: { team: [groups] } }, or nobody would see anything',
+      });
+    }
+  });
+export type DashboardConfig = z.infer<typeof dashboardSchema>;
+export type AccessConfig = NonNullable<DashboardConfig['access']>;
+
 export const configSchema = z
   .object({
     /** The DuckDB database file; `--db` wins over this. */
@@ -150,6 +240,8 @@ export const configSchema = z
     /** Thresholds for `patchboard check`, which exits with 3 when one is breached. */
     check: z.array(checkRuleSchema).default([]),
     notify: notifySchema.default({ webhooks: [] }),
+    /** `patchboard serve`: sign-in and who sees what. */
+    dashboard: dashboardSchema.optional(),
   })
   .strict();
 

@@ -21,6 +21,8 @@ export interface TrendRequest {
   readonly to: number;
   readonly every: TrendPeriod;
   readonly by: TrendGroup;
+  /** Only this team's nodes (the Team tag's value, `(untagged)` for none). */
+  readonly team?: string;
 }
 
 /** The end of each UTC day (or each 7th day, ending on `to`'s) from `from` to `to`; the last no later than `to`. */
@@ -48,7 +50,11 @@ export async function runTrend(
   const rows: ResultRow[] = [];
   let columns;
   for (const at of points) {
-    const compiled = compileReport('fleet-summary', { 'group-by': request.by }, { ...context, now: at });
+    const compiled = compileReport(
+      'fleet-summary',
+      { 'group-by': request.by, ...(request.team === undefined ? {} : { team: request.team }) },
+      { ...context, now: at },
+    );
     const result = await engine.run(compiled.query, { asOf: at });
     columns ??= [{ name: 'at', type: 'timestamp' as const }, ...result.columns];
     for (const row of result.rows) rows.push({ at: formatInstant(at), ...row });

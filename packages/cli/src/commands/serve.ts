@@ -6,6 +6,7 @@ import { readingAsOf, resolveContext, type CommandContext, type GlobalOptions } 
 import { renderCsv, renderHtmlReport } from '../output.js';
 import type { Snapshot } from '@patchboard/engine-duckdb';
 import { PACKAGE_VERSION } from '../version.js';
+import { dashboardAccess } from '../dashboard-access.js';
 
 const MINUTE_MS = 60_000;
 
@@ -24,6 +25,13 @@ function untilStopped(): Promise<string> {
   });
 }
 
+interface ServeFlags {
+  host: string;
+  port: number;
+  token: boolean;
+  accessLog?: string;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -31,15 +39,20 @@ export function registerServe(program: Command): void {
     .option('--host <address>', 'address to listen on (another than loopback needs the token)', '127.0.0.1')
     .option('--port <number>', 'port to listen on (0 picks a free one)', port, 8470)
     .option('--no-token', 'no access token (allowed on a loopback address only)')
-    .action(async (options: { host: string; port: number; token: boolean }, command: Command) => {
+    .option('--access-log <file>', 'append one JSON line per request to FILE (- for standard output)')
+    .action(async (options: ServeFlags, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const context = await resolveContext(globals);
-      const { url, close } = await startDashboard(context, {
+      const { url, close, signIn } = await startDashboard(context, {
         ...options,
         fixedTime: Boolean(globals.now ?? globals.asOf),
       });
       process.stdout.write(`Patchboard dashboard on ${context.databasePath}: ${url}\n`);
-      process.stdout.write('Open that link once in a browser (the token in it works once). Ctrl-C stops.\n');
+      process.stdout.write(
+        signIn
+          ? 'People sign in with the identity provider configured under dashboard.auth. Ctrl-C stops.\n'
+          : 'Open that link once in a browser (the token in it works once). Ctrl-C stops.\n',
+      );
       await untilStopped();
       await close();
     });
@@ -48,20 +61,23 @@ export function registerServe(program: Command): void {
 /** Starts the dashboard on the context's database; the caller prints the URL and closes it. */
 export async function startDashboard(
   context: CommandContext,
-  options: { host: string; port: number; token: boolean; fixedTime: boolean },
-): Promise<{ url: string; close: () => Promise<void> }> {
+  options: { host: string; port: number; token: boolean; fixedTime: boolean; accessLog?: string },
+): Promise<{ url: string; close: () => Promise<void>; signIn: boolean }> {
   const [dashboard, { DatabaseSnapshots }] = await Promise.all([
     import('@patchboard/dashboard'),
     import('@patchboard/engine-duckdb'),
   ]);
   const loopback = dashboard.isLoopback(options.host);
-  if (!options.token && !loopback) {
+  // Sign-in with the identity provider (dashboard.auth) replaces the one-time token.
+  const gate = dashboardAccess(context.config, options.accessLog);
+  const signIn = gate.signIn;
+  if (!options.token && !loopback && !signIn) {
     throw new PatchboardError(
       'USAGE',
       `--no-token with --host ${options.host}: anyone who can reach that address would see the fleet. Drop --no-token (the printed link carries the token), or bind 127.0.0.1.`,
     );
   }
-  if (!loopback) {
+  if (!loopback && !signIn) {
     process.stderr.write(
       `patchboard: listening on ${options.host}, reachable from other machines: only the printed link (with its one-time token) gets in. Traffic is plain HTTP; put TLS in front for anything but a trusted network.\n`,
     );
@@ -75,7 +91,7 @@ export async function startDashboard(
     );
   }
   const snapshots = await DatabaseSnapshots.open(context.databasePath);
-  const token = options.token ? dashboard.newToken() : undefined;
+  const token = options.token && !signIn ? dashboard.newToken() : undefined;
   // A fixed evaluation time (--now, --as-of) stays fixed; otherwise the current minute, so answers can be
   // reused within it.
   const now = () => (options.fixedTime ? context.now : Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS);
@@ -92,11 +108,15 @@ export async function startDashboard(
     },
     policy: context.config.policy,
     token,
+    ...(signIn ? { signIn } : {}),
+    ...(gate.accessLog ? { accessLog: gate.accessLog } : {}),
     now,
     version: PACKAGE_VERSION,
     clientDirectory: dashboard.CLIENT_DIRECTORY,
     // On loopback only the machine's own names are accepted (DNS rebinding); elsewhere the token guards.
-    allowedHosts: loopback ? ['127.0.0.1', 'localhost', '[::1]', options.host] : undefined,
+    allowedHosts: loopback
+      ? ['127.0.0.1', 'localhost', '[::1]', options.host, ...publicHost(gate.publicUrl)]
+      : undefined,
     exporters: {
       csv: (document) => renderCsv(document.result),
       pdf: (document) =>
@@ -105,10 +125,19 @@ export async function startDashboard(
   });
   const running = await dashboard.listen(app, options.host, options.port);
   return {
-    url: `${running.origin}/${token ? `?token=${token}` : ''}`,
+    url: signIn
+      ? (gate.publicUrl ?? `${running.origin}/`)
+      : `${running.origin}/${token ? `?token=${token}` : ''}`,
+    signIn: Boolean(signIn),
     close: async () => {
       await running.close();
       await snapshots.close();
+      await gate.close();
     },
   };
+}
+
+/** The public address's host name, which the Host header carries when the dashboard is opened by that name. */
+function publicHost(publicUrl: string | undefined): string[] {
+  return publicUrl === undefined ? [] : [new URL(publicUrl).hostname];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sql } from '../sql.js';
+import { UNTAGGED } from './node-compliance.js';
 import { nodeFactsCte } from './node-facts.js';
 import { defineReport } from './report.js';
 
@@ -8,13 +9,13 @@ export const agentVersions = defineReport({
   title: 'SSM Agent versions',
   description:
     'Active nodes with an SSM Agent per agent version and platform type, newest version first (an instance that never had an agent is not listed; one whose agent fell silent is).',
-  params: z.object({}).strict(),
-  compile(_params, context) {
+  params: z.object({ team: z.string().optional() }).strict(),
+  compile(params, context) {
     return sql`WITH ${nodeFactsCte(context)}
 SELECT coalesce(agent_version, '(unknown)') AS agent_version, coalesce(platform_type, '(unknown)') AS platform_type,
   count(*) AS nodes
 FROM node_facts
-WHERE status <> 'INACTIVE' AND NOT (status = 'UNMANAGED' AND agent_report_time IS NULL)
+WHERE status <> 'INACTIVE' AND NOT (status = 'UNMANAGED' AND agent_report_time IS NULL)${params.team ? sql` AND coalesce(team, ${UNTAGGED}) = ${params.team}` : sql``}
 GROUP BY 1, 2
 ORDER BY 1 DESC, 2`;
   },

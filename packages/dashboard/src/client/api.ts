@@ -33,6 +33,12 @@ export interface Meta {
   readonly evaluatedAt: string;
   readonly nodes: number;
   readonly facets: Record<'account' | 'region' | 'team' | 'environment' | 'platform' | 'baseline', string[]>;
+  /** Who is signed in and what they see (the whole fleet, or some teams' nodes). */
+  readonly viewer?: {
+    readonly name: string;
+    readonly via: 'token' | 'oidc' | 'alb';
+    readonly scope: { readonly kind: 'fleet' } | { readonly kind: 'teams'; readonly teams: string[] };
+  };
 }
 
 /** Changes when new data is committed, so every view asks again. */

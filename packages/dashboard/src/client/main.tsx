@@ -145,6 +145,15 @@ function App(): ReactNode {
               nodes · Patchboard {meta.version}
             </span>
           ) : null}
+          {meta?.viewer && meta.viewer.via !== 'token' ? (
+            <form className="viewer" method="post" action="/auth/logout" data-testid="viewer">
+              Signed in as {meta.viewer.name} ·{' '}
+              {meta.viewer.scope.kind === 'fleet'
+                ? 'the whole fleet'
+                : `team ${meta.viewer.scope.teams.join(', ')}`}{' '}
+              <button type="submit">Sign out</button>
+            </form>
+          ) : null}
         </footer>
       </DataVersion.Provider>
     </ZoneContext.Provider>

@@ -28,10 +28,24 @@ import {
   type ReportContext,
 } from '@patchboard/core';
 import { accessControl, hostCheck } from './access.js';
+import { accessLog } from './access-log.js';
 import { AnswerCache } from './cache.js';
 import { SnapshotLookups } from './lookups.js';
 import { nodeFacets, nodeQuerySchema, pageNodes } from './nodes.js';
 import type { DashboardOptions, DataSnapshot, ReportDocument } from './options.js';
+import {
+  FLEET,
+  type Scope,
+  scopedReportParameters,
+  scopedRows,
+  scopeKey,
+  teamFor,
+  type Viewer,
+} from './scope.js';
+import { mountSignIn } from './sign-in.js';
+
+/** Who the local token (or loopback without one) lets in: the machine's own user, who sees the fleet. */
+const LOCAL_VIEWER: Viewer = { name: 'local', groups: [], scope: FLEET, via: 'token' };
 
 /** A PDF of more rows than this would be thousands of pages: the CSV is the way to take them. */
 const PDF_MAX_ROWS = 5000;
@@ -105,7 +119,8 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   const { data, exporters } = options;
   const app = new Hono();
   const answers = new AnswerCache<ReportDocument>(500);
-  const nodeLists = new AnswerCache<QueryResult>(4);
+  // The whole fleet's table for up to 4 (data version, time, as-of) views, and each scope's share of them.
+  const nodeLists = new AnswerCache<QueryResult>(16);
   const nodeDetails = new AnswerCache<Record<string, unknown>>(200);
   const serialised = new WeakMap<ReportDocument, string>();
   const lookups = new SnapshotLookups(options.policy);
@@ -113,6 +128,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   let shown: { version: string; now: number } | undefined;
   let lastRefresh = 0;
 
+  if (options.accessLog) app.use(accessLog(options.accessLog));
   app.use(hostCheck(options.allowedHosts));
   app.use(
     secureHeaders({
@@ -133,7 +149,16 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       strictTransportSecurity: false,
     }),
   );
-  app.use(accessControl(options.token));
+  if (options.signIn) {
+    app.use(mountSignIn(app, options.signIn));
+  } else {
+    app.use(accessControl(options.token));
+    app.use(async (c, next) => {
+      c.set('viewer', LOCAL_VIEWER);
+      await next();
+    });
+  }
+  const scopeOf = (c: Context): Scope => c.get('viewer').scope;
   app.use('/api/*', async (c, next) => {
     // Look for a committed ingest at most once a second; this request still answers from the current data.
     if (Date.now() - lastRefresh > REFRESH_EVERY_MS) {
@@ -194,7 +219,8 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       const url = new URL(c.req.url);
       url.searchParams.delete('format');
       url.searchParams.sort();
-      const request = `${url.pathname}?${url.search}`;
+      // Whose question it is belongs to the question: one scope's answer is never another's.
+      const request = `${scopeKey(scopeOf(c))} ${url.pathname}?${url.search}`;
       const answered = answers.get(`${snapshot.version}|${now}|${request}`, () => compute(snapshot, now));
       // Only questions that had an answer are asked again on new data; a refused one would only be refused again.
       answered.then(
@@ -214,7 +240,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     const now = options.now();
     const deadline = Date.now() + WARM_BUDGET_MS;
     const questions: [string, () => Promise<unknown>][] = [
-      ['the node table', () => nodeList(snapshot, now, undefined)],
+      ['the node table', () => nodeList(snapshot, now, undefined, FLEET)],
       ['the lookup tables', () => lookups.prepare(snapshot)],
       ...[...recent]
         .reverse()
@@ -249,9 +275,11 @@ export function createDashboardApp(options: DashboardOptions): Hono {
           });
           serialised.set(document, body);
         }
+        c.set('rows', document.result.rows.length);
         return c.body(body, 200, { 'Content-Type': 'application/json; charset=UTF-8' });
       }
       case 'csv':
+        c.set('rows', document.result.rows.length);
         c.header('Content-Disposition', `attachment; filename="${name}.csv"`);
         return c.body(exporters.csv(document), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
       case 'pdf': {
@@ -262,15 +290,25 @@ export function createDashboardApp(options: DashboardOptions): Hono {
           );
         }
         c.header('Content-Disposition', `attachment; filename="${name}.pdf"`);
+        c.set('rows', document.result.rows.length);
         const pdf = await exporters.pdf(document);
         return c.body(pdf.slice().buffer, 200, { 'Content-Type': 'application/pdf' });
       }
     }
   };
 
-  /** The whole node table for a snapshot, computed once and then filtered in memory. */
-  const nodeList = (snapshot: DataSnapshot, now: number, asOf: number | undefined) =>
-    nodeLists.get(`${snapshot.version}|${now}|${asOf ?? ''}`, async () => {
+  /**
+   * The node table for a snapshot as the scope sees it: the whole fleet's computed once, each scope's rows taken
+   * from it once, then filtered in memory per request.
+   */
+  const nodeList = (
+    snapshot: DataSnapshot,
+    now: number,
+    asOf: number | undefined,
+    scope: Scope,
+  ): Promise<QueryResult> =>
+    nodeLists.get(`${snapshot.version}|${now}|${asOf ?? ''}|${scopeKey(scope)}`, async () => {
+      if (scope.kind !== 'fleet') return scopedRows(scope, await nodeList(snapshot, now, asOf, FLEET));
       const at = asOf ?? now;
       const compiled = compileReport('node-compliance', {}, context(snapshot, at));
       return snapshot.engine.run(compiled.query, asOf === undefined ? {} : { asOf });
@@ -279,7 +317,8 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   app.get('/api/meta', async (c) =>
     use(async (snapshot) => {
       const now = options.now();
-      const nodes = await nodeList(snapshot, now, undefined);
+      const nodes = await nodeList(snapshot, now, undefined, scopeOf(c));
+      const viewer = c.get('viewer');
       return c.json({
         version: options.version,
         dataVersion: snapshot.version,
@@ -287,6 +326,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
         evaluatedAt: formatInstant(now),
         policy: options.policy,
         nodes: nodes.rows.length,
+        viewer: { name: viewer.name, via: viewer.via, scope: viewer.scope },
         facets: nodeFacets(nodes),
         reports: REPORTS.map((report) => ({
           id: report.id,
@@ -305,7 +345,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     const format = parseOrThrow(formatSchema, c.req.query('format'), 'format');
     const document = await use(async (snapshot) => {
       const now = asOf ?? options.now();
-      const nodes = await nodeList(snapshot, options.now(), asOf);
+      const nodes = await nodeList(snapshot, options.now(), asOf, scopeOf(c));
       // A download takes every matching row; the page on screen takes one page.
       const page = pageNodes(
         nodes,
@@ -321,6 +361,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       };
     });
     if (format !== 'json') return respond(c, document);
+    c.set('rows', document.result.rows.length);
     return c.json({
       report: document.report,
       generatedAt: document.generatedAt,
@@ -337,9 +378,11 @@ export function createDashboardApp(options: DashboardOptions): Hono {
     const { account, region, node } = c.req.param();
     const detail = await use((snapshot, unqueued) => {
       const now = options.now();
-      return nodeDetails.get(`${snapshot.version}|${now}|${c.req.path}`, async () => {
-        // The node's row comes from the node table already read for this snapshot.
-        const nodes = await nodeList(snapshot, now, undefined);
+      const scope = scopeOf(c);
+      return nodeDetails.get(`${snapshot.version}|${now}|${c.req.path}|${scopeKey(scope)}`, async () => {
+        // The node's row comes from the node table already read for this snapshot, as the scope sees it: another
+        // team's node is not there.
+        const nodes = await nodeList(snapshot, now, undefined, scope);
         const row = nodes.rows.find(
           (r) => r.node_id === node && r.account_id === account && r.region === region,
         );
@@ -378,6 +421,13 @@ export function createDashboardApp(options: DashboardOptions): Hono {
         };
       });
     });
+    const sectionRows = Object.values(detail).reduce(
+      (sum: number, value) =>
+        sum +
+        (value && typeof value === 'object' && 'rows' in value ? (value as QueryResult).rows.length : 0),
+      0,
+    );
+    c.set('rows', 1 + sectionRows);
     return c.json(detail);
   });
 
@@ -387,15 +437,18 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       to: z.string().optional(),
       every: z.enum(['day', 'week']).default('day'),
       by: z.enum(TREND_GROUPS).default('none'),
+      team: z.string().min(1).optional(),
     })
     .strict();
 
   app.get('/api/trend', async (c) => {
     const params = parseOrThrow(trendSchema, queryParameters(c, ['format']), 'Trend');
+    const scope = scopeOf(c);
+    const team = scope.kind === 'fleet' ? params.team : teamFor(scope, params.team);
     const document = await answer(c, async (snapshot, now) => {
       const from = instantParam('from', params.from, false)!;
       const to = instantParam('to', params.to, true) ?? now;
-      const request = { from, to: Math.min(to, now), every: params.every, by: params.by };
+      const request = { from, to: Math.min(to, now), every: params.every, by: params.by, team };
       return {
         report: 'trend',
         title: 'Compliance trend',
@@ -405,6 +458,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
           to: formatInstant(request.to),
           every: params.every,
           by: params.by,
+          ...(team === undefined ? {} : { team }),
         },
         result: await runTrend(snapshot.engine, request, context(snapshot, now)),
       };
@@ -414,7 +468,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
 
   app.get('/api/reports/:id', async (c) => {
     const id = c.req.param('id');
-    const raw = queryParameters(c, ['format', 'asOf']);
+    const raw = scopedReportParameters(scopeOf(c), id, queryParameters(c, ['format', 'asOf']));
     const asOf = instantParam('asOf', c.req.query('asOf'), true);
     const document = await answer(c, async (snapshot, now) => {
       const at = asOf ?? now;

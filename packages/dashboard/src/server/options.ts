@@ -1,4 +1,5 @@
 import type { Policy, QueryEngine, QueryResult } from '@patchboard/core';
+import type { SignInOptions } from './sign-in.js';
 
 /** One consistent view of the database; `version` changes whenever an ingest commits. */
 export interface DataSnapshot {
@@ -55,6 +56,13 @@ export interface DashboardOptions {
   readonly now: () => number;
   /** The built client (index.html and assets); without it the API still works. */
   readonly clientDirectory?: string;
+  /**
+   * Sign-in with the organisation's identity provider (OpenID Connect) or behind an AWS Application Load
+   * Balancer, and who sees what; replaces the token. Without it the token (or nothing, on loopback) decides.
+   */
+  readonly signIn?: SignInOptions;
+  /** Receives the access log, one JSON line per request; none is written without it. */
+  readonly accessLog?: (line: string) => void;
   /** Host names the Host header may carry (DNS-rebinding defence); undefined accepts any. */
   readonly allowedHosts?: readonly string[];
   readonly version: string;
