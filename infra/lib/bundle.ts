@@ -18,6 +18,12 @@ export const INFRA_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
+/**
+ * Handlers bundle our packages from their TypeScript sources (the `@patchboard/source` export condition), never
+ * from a build; `module` is esbuild's default that naming any condition would otherwise drop.
+ */
+export const ESBUILD_CONDITIONS = ['@patchboard/source', 'module'];
+
 export const handlerEntry = (name: string) => `${INFRA_ROOT}lambda/${name}/handler.ts`;
 
 /** ESM bundle: `require` is provided for the few CommonJS modules some dependencies still load. */
@@ -82,6 +88,7 @@ export function handlerFunction(
       // Bundle the pinned SDK clients rather than rely on the runtime's.
       externalModules: [],
       forceDockerBundling: false,
+      esbuildArgs: { '--conditions': ESBUILD_CONDITIONS.join(',') },
     },
   });
   acknowledgeRuntime(fn);
@@ -107,6 +114,7 @@ export function inlineBundle(name: string): InlineBundle {
     target: 'node22',
     minify: true,
     external: ['@aws-sdk/*'],
+    conditions: ESBUILD_CONDITIONS,
     write: false,
     metafile: true,
     legalComments: 'none',

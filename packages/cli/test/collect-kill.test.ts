@@ -46,7 +46,7 @@ it('survives kill -9 in the middle of a Region', async ({ task }) => {
   const expected = await tree(whole);
 
   const killed = join(dir, 'killed');
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, killed], {
+  const child = spawn(process.execPath, ['--conditions=@patchboard/source', '--import', 'tsx', CHILD, killed], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
