@@ -108,6 +108,11 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   let shown: { version: string; now: number } | undefined;
   let lastRefresh = 0;
 
+  // For load balancers and container health checks: before every check, no sign-in, and it says only "ok".
+  app.get('/healthz', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.text('ok');
+  });
   app.use(hostCheck(options.allowedHosts));
   app.use(
     secureHeaders({
@@ -275,6 +280,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
         version: options.version,
         dataVersion: snapshot.version,
         snapshotTakenAt: formatInstant(snapshot.takenAt),
+        refresh: options.refreshStatus?.() ?? null,
         evaluatedAt: formatInstant(now),
         policy: options.policy,
         nodes: nodes.rows.length,
