@@ -6,6 +6,7 @@ import { cp, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFleet, readTruth } from '@patchboard/generator';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATCHBOARD_BIN, runPatchboard } from './support/run-cli.js';
 import { type ServeProcess, startServe } from './support/serve-process.js';
@@ -119,6 +120,28 @@ describe('serve --ingest --every', () => {
     expect(server.stderr()).toMatch(
       /Refresh failed at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: .*still serving the last good data/,
     );
+
+    // The overview says it, in UTC.
+    const browser = await chromium.launch({
+      executablePath: process.env.PATCHBOARD_CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.origin}/`);
+      const shown = page.getByTestId('refresh-failed');
+      await shown.waitFor({ timeout: 30_000 });
+      const failure = await shown.textContent();
+      expect(failure).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: .+\. Showing the last good data\.$/);
+      expect(failure).toContain(source);
+      expect(await page.getByTestId('refresh-every').textContent()).toBe('2s');
+      expect(await page.getByTestId('refresh-last').textContent()).toMatch(
+        /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+      );
+    } finally {
+      await browser.close();
+    }
 
     // The source is back: the next refresh succeeds and the failure is cleared.
     await rename(away, source);

@@ -26,6 +26,13 @@ export interface NodePage extends ReportDocument {
   readonly offset: number;
   readonly limit: number;
 }
+/** `serve --ingest … --every …`: how the scheduled refresh last went (ISO 8601 UTC times). */
+export interface RefreshStatus {
+  readonly every: string;
+  readonly lastRefreshedAt?: string;
+  readonly lastFailure?: { readonly at: string; readonly reason: string };
+  readonly nextAt?: string;
+}
 export interface Meta {
   readonly version: string;
   readonly dataVersion: string;
@@ -33,6 +40,8 @@ export interface Meta {
   readonly evaluatedAt: string;
   readonly nodes: number;
   readonly facets: Record<'account' | 'region' | 'team' | 'environment' | 'platform' | 'baseline', string[]>;
+  /** Null when nothing refreshes the data on a schedule. */
+  readonly refresh: RefreshStatus | null;
 }
 
 /** Changes when new data is committed, so every view asks again. */
