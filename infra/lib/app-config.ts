@@ -1,5 +1,6 @@
 import { PatchboardError } from '@patchboard/core';
 import type { AwsConfigOptions, DeliveryConfig, PatchOperationsConfig, ReportingConfig } from './config.js';
+import { type DashboardConfig, dashboardConfigFromContext } from './reporting/dashboard-config.js';
 
 /** Everything the app deploys, read from CDK context. */
 export interface AppConfig {
@@ -16,6 +17,8 @@ export interface AppConfig {
   readonly config: AwsConfigOptions;
   /** The scheduled Lambda that tags EC2 instances with their SSM platform, in every member account and Region. */
   readonly platformTags: boolean;
+  /** The dashboard on ECS Fargate; off unless `dashboard.certificateArn` is given. */
+  readonly dashboard?: DashboardConfig;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -123,5 +126,6 @@ export function appConfigFromContext(read: ContextReader): AppConfig {
       toAddresses: list(read('deliveryTo')),
       slackWebhookSecretName: text(read('slackWebhookSecretName')),
     },
+    dashboard: dashboardConfigFromContext(read),
   };
 }
