@@ -113,24 +113,27 @@ describe('installed from the packed tarballs', () => {
     expect(manifest.patchboard).toBe(version);
   });
 
-  it('serves as the image does: a scheduled ingest, /healthz, the client from the tarball', async () => {
+  it('serves as the image does: a scheduled ingest, /healthz without sign-in, the client from the tarball', async () => {
     const db = join(dir, 'served.duckdb');
-    server = await startServe(
-      bin,
-      ['--db', db, '--no-token', '--ingest', join(fleet, 'bucket'), '--every', '1h'],
-      {
-        cwd: installed,
-      },
-    );
+    server = await startServe(bin, ['--db', db, '--ingest', join(fleet, 'bucket'), '--every', '1h'], {
+      cwd: installed,
+    });
+    // The health check needs no session and says nothing but "ok"; everything else does need one.
     const health = await fetch(`${server.origin}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.text()).toBe('ok');
-    const meta = (await (await fetch(`${server.origin}/api/meta`)).json()) as {
+    expect((await fetch(`${server.origin}/api/meta`)).status).toBe(401);
+    // The printed link's token is exchanged once for the session cookie.
+    const signIn = await fetch(server.link, { redirect: 'manual' });
+    expect(signIn.status).toBe(303);
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const meta = (await (await fetch(`${server.origin}/api/meta`, { headers: { cookie } })).json()) as {
       nodes: number;
-      version: string;
+      refresh: { every: string; lastRefreshedAt?: string };
     };
     expect(meta.nodes).toBe(nodes);
-    const page = await fetch(`${server.origin}/`);
+    expect(meta.refresh.every).toBe('1h');
+    const page = await fetch(`${server.origin}/`, { headers: { cookie } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(
       /<script type="module" crossorigin src="\/assets\/[^"]+\.js"><\/script>/,

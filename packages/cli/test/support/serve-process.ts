@@ -4,6 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 export interface ServeProcess {
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
+  /** The link as printed (with `?token=…` unless --no-token). */
+  readonly link: string;
   readonly child: ChildProcess;
   /** Everything written to standard error so far. */
   stderr(): string;
@@ -40,10 +42,10 @@ export function startServe(
     }, START_TIMEOUT_MS);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      const link = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout);
+      const link = /(http:\/\/127\.0\.0\.1:\d+)\/\S*/.exec(stdout);
       if (!link?.[1]) return;
       clearTimeout(timer);
-      resolve({ origin: link[1], child, stderr: () => stderr, stop });
+      resolve({ origin: link[1], link: link[0], child, stderr: () => stderr, stop });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
