@@ -27,7 +27,7 @@ ENV NODE_ENV=production \
 WORKDIR /opt/patchboard
 COPY --from=pack /packs /tmp/packs
 RUN npm install --omit=dev --no-audit --no-fund --no-package-lock /tmp/packs/*.tgz \
-  && rm -rf /tmp/packs /root/.npm \
+  && rm -rf /tmp/packs && npm cache clean --force \
   && mkdir -p /data && chown node:node /data
 # The image's own user (uid 1000), never root; it owns only /data.
 USER node
