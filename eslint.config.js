@@ -18,6 +18,7 @@ export default tseslint.config(
       'bench/out/**',
       'test-artifacts/**',
       'packages/dashboard/dist/**',
+      'packages/*/lib/**',
       'infra/cdk.out/**',
     ],
   },

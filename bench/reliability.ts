@@ -91,12 +91,16 @@ try {
   let loadExit = 0;
   if ((process.env.RELIABILITY_LOAD ?? '1') !== '0') {
     const loadJson = join(scratch, 'load.json');
-    loadExit = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'dashboard-load.ts')], {
-      BENCH_CLIENTS: '50',
-      BENCH_SECONDS: '60',
-      BENCH_INGEST: 'next',
-      BENCH_JSON: loadJson,
-    });
+    loadExit = await run(
+      process.execPath,
+      ['--conditions=@patchboard/source', '--import', 'tsx', join(ROOT, 'bench', 'dashboard-load.ts')],
+      {
+        BENCH_CLIENTS: '50',
+        BENCH_SECONDS: '60',
+        BENCH_INGEST: 'next',
+        BENCH_JSON: loadJson,
+      },
+    );
     load =
       (JSON.parse(await readFile(loadJson, 'utf8').catch(() => 'null')) as LoadFigures | null) ?? undefined;
   }

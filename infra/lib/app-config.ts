@@ -9,6 +9,7 @@ import {
 } from './config.js';
 import { SYNC_NAME_PATTERN } from './organization-sync-member.js';
 import type { StackSetCaller } from './organization-sync-stack-set.js';
+import { type DashboardConfig, dashboardConfigFromContext } from './reporting/dashboard-config.js';
 
 /** Everything the app deploys, read from CDK context. */
 export interface AppConfig {
@@ -29,6 +30,8 @@ export interface AppConfig {
   readonly config: AwsConfigOptions;
   /** The scheduled Lambda that tags EC2 instances with their SSM platform, in every member account and Region. */
   readonly platformTags: boolean;
+  /** The dashboard on ECS Fargate; off unless `dashboard.certificateArn` is given. */
+  readonly dashboard?: DashboardConfig;
 }
 
 type ContextReader = (key: string) => unknown;
@@ -181,5 +184,6 @@ export function appConfigFromContext(read: ContextReader): AppConfig {
       toAddresses: list(read('deliveryTo')),
       slackWebhookSecretName: text(read('slackWebhookSecretName')),
     },
+    dashboard: dashboardConfigFromContext(read),
   };
 }

@@ -24,6 +24,12 @@ export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 /** esbuild target matching the runtime. */
 export const NODE_TARGET = 'node24';
 
+/**
+ * Handlers bundle our packages from their TypeScript sources (the `@patchboard/source` export condition), never
+ * from a build; `module` is esbuild's default that naming any condition would otherwise drop.
+ */
+export const ESBUILD_CONDITIONS = ['@patchboard/source', 'module'];
+
 export const handlerEntry = (name: string) => `${INFRA_ROOT}lambda/${name}/handler.ts`;
 
 /** ESM bundle: `require` is provided for the few CommonJS modules some dependencies still load. */
@@ -79,6 +85,7 @@ export function handlerFunction(
       // Bundle the pinned SDK clients rather than rely on the runtime's.
       externalModules: [],
       forceDockerBundling: false,
+      esbuildArgs: { '--conditions': ESBUILD_CONDITIONS.join(',') },
     },
   });
   return fn;
@@ -103,6 +110,7 @@ export function inlineBundle(name: string): InlineBundle {
     target: NODE_TARGET,
     minify: true,
     external: ['@aws-sdk/*'],
+    conditions: ESBUILD_CONDITIONS,
     write: false,
     metafile: true,
     legalComments: 'none',

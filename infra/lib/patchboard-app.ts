@@ -30,6 +30,7 @@ export function buildApp(app: App, config: AppConfig): PatchboardStacks {
     config: config.reporting,
     delivery: config.delivery,
     awsConfig: config.config,
+    dashboard: config.dashboard,
     description: 'Patchboard: central reporting (sync bucket, Glue tables, Athena)',
   });
   const organizationSync = new OrganizationSyncStackSetStack(app, 'PatchboardOrganizationSyncStackSet', {

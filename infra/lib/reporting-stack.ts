@@ -2,6 +2,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AwsConfigOptions, DeliveryConfig, ReportingConfig } from './config.js';
 import { ConfigAggregator } from './reporting/config-aggregator.js';
+import type { DashboardConfig } from './reporting/dashboard-config.js';
+import { dashboardImage, DashboardService } from './reporting/dashboard-service.js';
 import { ScheduledDelivery } from './reporting/scheduled-delivery.js';
 import { AccessLogsBucket } from './reporting/access-logs-bucket.js';
 import { AthenaCatalogue } from './reporting/athena-catalogue.js';
@@ -17,6 +19,8 @@ export interface ReportingStackProps extends StackProps {
   readonly delivery?: DeliveryConfig;
   /** AWS Config delivery to the sync bucket, aggregator, external snapshot location; all off by default. */
   readonly awsConfig?: AwsConfigOptions;
+  /** The dashboard on ECS Fargate with its scheduled ingest; off by default. */
+  readonly dashboard?: DashboardConfig;
 }
 
 /** Resolved settings of the reporting account, defaults applied. */
@@ -54,6 +58,7 @@ export class ReportingStack extends Stack {
   readonly delivery: ScheduledDelivery;
   readonly configAggregator?: ConfigAggregator;
   readonly quickSightAccess?: QuickSightAccess;
+  readonly dashboard?: DashboardService;
 
   constructor(scope: Construct, id: string, props: ReportingStackProps) {
     super(scope, id, props);
@@ -114,6 +119,16 @@ export class ReportingStack extends Stack {
         syncPrefix: settings.syncPrefix,
         resultsBucket: this.workgroup.resultsBucket,
         key: this.key.key,
+      });
+    }
+    if (props.dashboard) {
+      this.dashboard = new DashboardService(this, 'Dashboard', {
+        ...props.dashboard,
+        syncBucket: this.syncBucket.bucket,
+        key: this.key.key,
+        ingestSource: `s3://${settings.syncBucketName}/${settings.syncPrefix}`,
+        accessLogs: accessLogs.bucket,
+        image: dashboardImage(props.dashboard.image),
       });
     }
     new CfnOutput(this, 'PackBucketName', { value: this.delivery.bucket.bucketName });

@@ -12,7 +12,7 @@ import { athenaSchema, LOCAL_ONLY_REPORTS } from '@patchboard/engine-athena';
 import { compileReport, policySchema, REPORTS, trinoDialect } from '@patchboard/core';
 import { appConfigFromContext } from '../lib/app-config.js';
 import { buildSync } from 'esbuild';
-import { handlerEntry, INFRA_ROOT, INLINE_CODE_LIMIT } from '../lib/bundle.js';
+import { ESBUILD_CONDITIONS, handlerEntry, INFRA_ROOT, INLINE_CODE_LIMIT } from '../lib/bundle.js';
 import { organizationSyncMemberTemplate } from '../lib/organization-sync-member.js';
 import { APP_CONTEXT, buildApp, type PatchboardStacks } from '../lib/patchboard-app.js';
 
@@ -387,6 +387,7 @@ describe('Lambda bundles', () => {
         platform: 'node',
         format: 'esm',
         target: 'node24',
+        conditions: ESBUILD_CONDITIONS,
         write: false,
         metafile: true,
         logLevel: 'silent',

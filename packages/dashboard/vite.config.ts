@@ -6,6 +6,8 @@ export default defineConfig({
   root: 'src/client',
   base: '/',
   plugins: [react()],
+  // Our packages' TypeScript sources, not their compiled lib/ (which exists only in a packed install).
+  resolve: { conditions: ['@patchboard/source', 'module', 'browser', 'development|production'] },
   build: {
     outDir: '../../dist',
     emptyOutDir: true,

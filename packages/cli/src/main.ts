@@ -22,6 +22,7 @@ import { registerServe } from './commands/serve.js';
 import { registerSql } from './commands/sql.js';
 import { registerTrend } from './commands/trend.js';
 import { OUTPUT_FORMATS } from './output.js';
+import { PACKAGE_VERSION } from './version.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -32,6 +33,7 @@ export const EXIT_THRESHOLD = 3;
 export function buildProgram(): Command {
   const program = new Command('patchboard')
     .description('Patch compliance reporting for AWS Systems Manager fleets, from Resource Data Sync data')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version (the one audit-pack manifests record)')
     .option('--db <file>', 'DuckDB database file (env PATCHBOARD_DB; default patchboard.duckdb)')
     .option('--config <file>', 'configuration file, YAML or JSON (env PATCHBOARD_CONFIG)')
     .option('--now <iso>', 'evaluation time, so a report can be reproduced (e.g. 2026-10-31T23:59:59Z)')

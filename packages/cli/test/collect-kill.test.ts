@@ -46,9 +46,13 @@ it('survives kill -9 in the middle of a Region', async ({ task }) => {
   const expected = await tree(whole);
 
   const killed = join(dir, 'killed');
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, killed], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@patchboard/source', '--import', 'tsx', CHILD, killed],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -255,7 +255,7 @@ describe('the dashboard in Chromium', () => {
 
     // A CVE search says how many active nodes it cannot see: Ubuntu's and Debian's, whose items carry no CVE ids.
     const cve = overdue
-      .map((r) => String(r.cve_ids ?? ''))
+      .map((r) => (typeof r.cve_ids === 'string' ? r.cve_ids : ''))
       .find((ids) => ids !== '')
       ?.split(',')[0];
     const seen = truth.filter((n) => n.status !== 'INACTIVE' && n.status !== 'UNMANAGED');

@@ -14,9 +14,13 @@ const CHILD = fileURLToPath(new URL('./fixtures/ingest-child.ts', import.meta.ur
 
 /** Runs an ingest of `nodes` tag files in a child process; resolves with its exit code. */
 function ingestInChild(path: string, nodes: number, captured: string, onLine = (_line: string) => {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(nodes), captured], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@patchboard/source', '--import', 'tsx', CHILD, path, String(nodes), captured],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   child.stdout.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(onLine));
   return new Promise<number | null>((resolve) => child.on('exit', resolve));
 }

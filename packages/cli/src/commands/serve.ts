@@ -1,12 +1,15 @@
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatInstant, PatchboardError } from '@patchboard/core';
 import { readingAsOf, resolveContext, type CommandContext, type GlobalOptions } from '../context.js';
 import { renderCsv, renderHtmlReport } from '../output.js';
+import type { RefreshStatus } from '@patchboard/dashboard';
 import type { Snapshot } from '@patchboard/engine-duckdb';
 import { PACKAGE_VERSION } from '../version.js';
 import { dashboardAccess } from '../dashboard-access.js';
+import { ScheduledIngest } from '../scheduled-ingest.js';
+import { duration } from './options.js';
 
 const MINUTE_MS = 60_000;
 
@@ -25,13 +28,6 @@ function untilStopped(): Promise<string> {
   });
 }
 
-interface ServeFlags {
-  host: string;
-  port: number;
-  token: boolean;
-  accessLog?: string;
-}
-
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -40,28 +36,111 @@ export function registerServe(program: Command): void {
     .option('--port <number>', 'port to listen on (0 picks a free one)', port, 8470)
     .option('--no-token', 'no access token (allowed on a loopback address only)')
     .option('--access-log <file>', 'append one JSON line per request to FILE (- for standard output)')
-    .action(async (options: ServeFlags, command: Command) => {
+    .option(
+      '--ingest <source>',
+      'keep the data current: ingest s3://bucket/prefix or a folder at start and then --every (history kept)',
+    )
+    .option(
+      '--every <duration>',
+      'with --ingest: time between ingests, e.g. 30s, 15m, 1h, 1d (default 1h)',
+      // Checked here, kept as written: the overview shows the schedule as given.
+      (value: string) => (duration(value), value),
+    )
+    .option('--region <region>', "with an s3:// --ingest: the bucket's Region")
+    .option('--endpoint <url>', 'with an s3:// --ingest: an S3-compatible store, addressed path-style')
+    .action(async (options: ServeOptions, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
       const context = await resolveContext(globals);
-      const { url, close, signIn } = await startDashboard(context, {
-        ...options,
-        fixedTime: Boolean(globals.now ?? globals.asOf),
-      });
-      process.stdout.write(`Patchboard dashboard on ${context.databasePath}: ${url}\n`);
-      process.stdout.write(
-        signIn
-          ? 'People sign in with the identity provider configured under dashboard.auth. Ctrl-C stops.\n'
-          : 'Open that link once in a browser (the token in it works once). Ctrl-C stops.\n',
-      );
-      await untilStopped();
-      await close();
+      const schedule = await startScheduledIngest(context, globals, options);
+      try {
+        const { url, close, signIn } = await startDashboard(context, {
+          ...options,
+          fixedTime: Boolean(globals.now ?? globals.asOf),
+          ...(schedule ? { refreshStatus: () => schedule.status() } : {}),
+        });
+        process.stdout.write(`Patchboard dashboard on ${context.databasePath}: ${url}\n`);
+        process.stdout.write(
+          signIn
+            ? 'People sign in with the identity provider configured under dashboard.auth. Ctrl-C stops.\n'
+            : 'Open that link once in a browser (the token in it works once). Ctrl-C stops.\n',
+        );
+        await untilStopped();
+        await close();
+      } finally {
+        await schedule?.stop();
+      }
     });
+}
+
+interface ServeOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly token: boolean;
+  readonly accessLog?: string;
+  readonly ingest?: string;
+  readonly every?: string;
+  readonly region?: string;
+  readonly endpoint?: string;
+}
+
+/**
+ * With `--ingest`, ingests once before serving (a database that does not exist yet must come from it), then
+ * every `--every`; without it, nothing (the data changes when someone runs `patchboard ingest`).
+ */
+async function startScheduledIngest(
+  context: CommandContext,
+  globals: GlobalOptions,
+  options: ServeOptions,
+): Promise<ScheduledIngest | undefined> {
+  if (options.ingest === undefined) {
+    const stray = (['every', 'region', 'endpoint'] as const).filter((name) => options[name] !== undefined);
+    if (stray.length > 0) {
+      throw new PatchboardError(
+        'USAGE',
+        `${stray.map((name) => `--${name}`).join(', ')} given without --ingest: they set the scheduled ingest. Add --ingest s3://bucket/prefix (or a folder), or drop them.`,
+      );
+    }
+    return undefined;
+  }
+  const every = options.every ?? '1h';
+  const everyMs = duration(every);
+  const args = [
+    '--db',
+    context.databasePath,
+    ...(globals.config === undefined ? [] : ['--config', globals.config]),
+    'ingest',
+    options.ingest,
+    ...(options.region === undefined ? [] : ['--region', options.region]),
+    ...(options.endpoint === undefined ? [] : ['--endpoint', options.endpoint]),
+  ];
+  const schedule = new ScheduledIngest({
+    args,
+    every,
+    everyMs,
+    log: (line) => process.stderr.write(`patchboard: ${line}\n`),
+  });
+  const first = await schedule.runOnce();
+  if (!first.ok && !(await stat(context.databasePath).catch(() => undefined))) {
+    throw new PatchboardError(
+      'IO',
+      `The first ingest of ${options.ingest} failed and there is no database at ${context.databasePath} to serve meanwhile: ${first.message}`,
+    );
+  }
+  schedule.start();
+  return schedule;
 }
 
 /** Starts the dashboard on the context's database; the caller prints the URL and closes it. */
 export async function startDashboard(
   context: CommandContext,
-  options: { host: string; port: number; token: boolean; fixedTime: boolean; accessLog?: string },
+  options: {
+    host: string;
+    port: number;
+    token: boolean;
+    fixedTime: boolean;
+    accessLog?: string;
+    refreshStatus?: () => RefreshStatus;
+  },
 ): Promise<{ url: string; close: () => Promise<void>; signIn: boolean }> {
   const [dashboard, { DatabaseSnapshots }] = await Promise.all([
     import('@patchboard/dashboard'),
@@ -112,6 +191,7 @@ export async function startDashboard(
     ...(gate.accessLog ? { accessLog: gate.accessLog } : {}),
     now,
     version: PACKAGE_VERSION,
+    ...(options.refreshStatus ? { refreshStatus: options.refreshStatus } : {}),
     clientDirectory: dashboard.CLIENT_DIRECTORY,
     // On loopback only the machine's own names are accepted (DNS rebinding); elsewhere the token guards.
     allowedHosts: loopback

@@ -1,6 +1,6 @@
 /**
  * A collection of the mocked fleet in a process of its own, with a slow DescribeInstancePatches, for a test to
- * kill half-way: `node --import tsx collect-child.ts <out-dir>`.
+ * kill half-way: `node --conditions=@patchboard/source --import tsx collect-child.ts <out-dir>`.
  */
 import { collectFleet } from '../../src/collect/collector.js';
 import { installMocks, mock, options } from './mock-ssm-fleet.js';

@@ -26,6 +26,13 @@ export interface NodePage extends ReportDocument {
   readonly offset: number;
   readonly limit: number;
 }
+/** `serve --ingest … --every …`: how the scheduled refresh last went (ISO 8601 UTC times). */
+export interface RefreshStatus {
+  readonly every: string;
+  readonly lastRefreshedAt?: string;
+  readonly lastFailure?: { readonly at: string; readonly reason: string };
+  readonly nextAt?: string;
+}
 export interface Meta {
   readonly version: string;
   readonly dataVersion: string;
@@ -39,6 +46,8 @@ export interface Meta {
     readonly via: 'token' | 'oidc' | 'alb';
     readonly scope: { readonly kind: 'fleet' } | { readonly kind: 'teams'; readonly teams: string[] };
   };
+  /** Null when nothing refreshes the data on a schedule. */
+  readonly refresh: RefreshStatus | null;
 }
 
 /** Changes when new data is committed, so every view asks again. */

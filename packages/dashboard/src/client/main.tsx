@@ -69,7 +69,9 @@ function App(): ReactNode {
           if (stopped) return;
           setProblem(undefined);
           setMeta((previous) =>
-            previous?.dataVersion === next.dataVersion && previous.evaluatedAt === next.evaluatedAt
+            previous?.dataVersion === next.dataVersion &&
+            previous.evaluatedAt === next.evaluatedAt &&
+            JSON.stringify(previous.refresh) === JSON.stringify(next.refresh)
               ? previous
               : next,
           );
@@ -119,7 +121,7 @@ function App(): ReactNode {
         ) : null}
         <main>
           <Switch>
-            <Route path="/" component={Overview} />
+            <Route path="/">{() => <Overview refresh={meta?.refresh ?? null} />}</Route>
             <Route path="/nodes">{() => <Nodes meta={meta} />}</Route>
             <Route path="/nodes/:account/:region/:node">
               {(params) => <NodePage account={params.account} region={params.region} node={params.node} />}

@@ -128,6 +128,11 @@ export function createDashboardApp(options: DashboardOptions): Hono {
   let shown: { version: string; now: number } | undefined;
   let lastRefresh = 0;
 
+  // For load balancers and container health checks: before every check, no sign-in, and it says only "ok".
+  app.get('/healthz', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.text('ok');
+  });
   if (options.accessLog) app.use(accessLog(options.accessLog));
   app.use(hostCheck(options.allowedHosts));
   app.use(
@@ -323,6 +328,7 @@ export function createDashboardApp(options: DashboardOptions): Hono {
         version: options.version,
         dataVersion: snapshot.version,
         snapshotTakenAt: formatInstant(snapshot.takenAt),
+        refresh: options.refreshStatus?.() ?? null,
         evaluatedAt: formatInstant(now),
         policy: options.policy,
         nodes: nodes.rows.length,

@@ -43,6 +43,18 @@ export interface Exporters {
   pdf(document: ReportDocument): Promise<Uint8Array>;
 }
 
+/** How a scheduled ingest (`serve --ingest SOURCE --every 1h`) last went; times are ISO 8601 UTC. */
+export interface RefreshStatus {
+  /** The schedule as given, e.g. `1h`. */
+  readonly every: string;
+  /** When the last successful ingest committed; absent until one has since the server started. */
+  readonly lastRefreshedAt?: string;
+  /** Present while the latest attempt is a failure: the dashboard still shows the last good data. */
+  readonly lastFailure?: { readonly at: string; readonly reason: string };
+  /** When the next ingest starts (absent while one runs). */
+  readonly nextAt?: string;
+}
+
 export interface DashboardOptions {
   readonly data: DashboardData;
   readonly policy: Policy;
@@ -66,4 +78,6 @@ export interface DashboardOptions {
   /** Host names the Host header may carry (DNS-rebinding defence); undefined accepts any. */
   readonly allowedHosts?: readonly string[];
   readonly version: string;
+  /** The scheduled ingest's state, shown on the overview; absent when nothing refreshes the data. */
+  readonly refreshStatus?: () => RefreshStatus;
 }

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import { reportPath, type ReportDocument, type Row, useApi } from '../api';
+import { type RefreshStatus, reportPath, type ReportDocument, type Row, useApi } from '../api';
 import { Chart } from '../components/Chart';
 import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
-import { useFormat } from '../format';
+import { formatTimestamp, useFormat } from '../format';
 
 const STATUSES = ['compliant', 'non_compliant', 'stale', 'not_scanned', 'unmanaged', 'inactive'] as const;
 /** Percentages; `coverage_pct` is empty where no instance list (AWS Config, DescribeInstances) was ingested. */
@@ -51,7 +51,30 @@ function GroupPanel(props: { group: string; column: string; title: string }): Re
   );
 }
 
-export function Overview(): ReactNode {
+/** The scheduled refresh (`serve --ingest … --every …`), always in UTC. A failure shows until a refresh succeeds. */
+function RefreshFacts(props: { refresh: RefreshStatus }): ReactNode {
+  const { every, lastRefreshedAt, lastFailure } = props.refresh;
+  return (
+    <>
+      <dt>Refreshed every</dt>
+      <dd data-testid="refresh-every">{every}</dd>
+      <dt>Last refreshed</dt>
+      <dd data-testid="refresh-last">
+        {lastRefreshedAt ? formatTimestamp(lastRefreshedAt, 'UTC') : 'not since the server started'}
+      </dd>
+      {lastFailure ? (
+        <>
+          <dt>Last refresh failed</dt>
+          <dd className="refresh-failed" data-testid="refresh-failed">
+            {formatTimestamp(lastFailure.at, 'UTC')}: {lastFailure.reason}. Showing the last good data.
+          </dd>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+export function Overview(props: { refresh: RefreshStatus | null }): ReactNode {
   const format = useFormat();
   const summaryPath = reportPath('fleet-summary');
   const summary = useApi<ReportDocument>(summaryPath);
@@ -135,6 +158,7 @@ export function Overview(): ReactNode {
                 <dd>
                   <Link href="/quality">{format(last.errors)}</Link>
                 </dd>
+                {props.refresh ? <RefreshFacts refresh={props.refresh} /> : null}
               </dl>
             );
           }}
