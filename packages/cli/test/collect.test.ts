@@ -223,7 +223,7 @@ describe('collect a mocked fleet, ingest it and report on it', () => {
     const kernel = lines(key('AWS:ComplianceItem', 'us-east-1', 'i-0aaaaaaaaaaaaaaa1'))[0];
     expect(kernel).toEqual({
       Id: 'kernel.x86_64',
-      Title: 'kernel.x86_64 update',
+      Title: 'kernel.x86_64:0:5.10.1-1.amzn2',
       Severity: 'CRITICAL',
       Status: 'NON_COMPLIANT',
       PatchBaselineId: LINUX_BASELINE,

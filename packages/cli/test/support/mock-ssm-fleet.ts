@@ -41,6 +41,9 @@ export interface MockNode {
   readonly tags: readonly [string, string][];
 }
 
+/** The versions the nodes report, where a test matches them against the catalogue (whose kernel is 5.10.1-1). */
+const LINUX_VERSIONS: Record<string, string> = { 'kernel.x86_64': '5.10.1-1.amzn2' };
+
 const patch = (
   KBId: string,
   State: PatchComplianceData['State'],
@@ -49,7 +52,9 @@ const patch = (
   CVEIds?: string,
 ): PatchComplianceData => ({
   KBId,
-  Title: `${KBId} update`,
+  // As the API answers: a Windows update's title; a Linux package's `name.arch:epoch:version-release`
+  // (User Guide, describe-instance-patches: "bind-libs.x86_64:32:9.8.2-0.68.rc1.60.amzn1").
+  Title: KBId.startsWith('KB') ? `${KBId} update` : `${KBId}:0:${LINUX_VERSIONS[KBId] ?? '1.0-1.amzn2'}`,
   Classification,
   Severity,
   State,
