@@ -51,6 +51,7 @@ describe('scopedReportParameters', () => {
     expect(withTeam.map((report) => report.id).sort()).toEqual([
       'agent-versions',
       'cve-evidence',
+      'cve-visibility',
       'fleet-summary',
       'missing-patches',
       'mttr',

@@ -1,4 +1,4 @@
--- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","stopping","stopped","shutting-down","terminated","2026-10-24T12:00:00Z","2026-10-24T12:00:00Z","2026-10-31T12:00:00Z","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","2026-10-31T12:00:00Z","(untagged)","(untagged)","2026-10-31T12:00:00Z","Security","SecurityUpdates","CriticalUpdates",14]
+-- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","stopping","stopped","shutting-down","terminated","2026-10-24T12:00:00Z","2026-10-24T12:00:00Z","2026-10-31T12:00:00Z","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","2026-10-31T12:00:00Z","(untagged)","(untagged)","2026-10-31T12:00:00Z","security","securityupdates","criticalupdates",14]
 WITH nodes AS (
     SELECT accountid, region, resourceid FROM aws_instanceinformation
     UNION SELECT accountid, region, resourceid FROM aws_patchsummary
@@ -166,7 +166,7 @@ WITH nodes AS (
     LEFT JOIN patch_releases c ON c.accountid = r.accountid AND c.region = r.region AND c.kbid = r.id
       AND c.version_key = CASE WHEN starts_with(r.title, r.id || ':')
         THEN regexp_replace(substr(r.title, length(r.id) + 2), '^0:', '') ELSE r.title END
-    WHERE r.open_now AND f.status <> 'INACTIVE' AND r.classification IN (?, ?, ?)
+    WHERE r.open_now AND f.status <> 'INACTIVE' AND lower(r.classification) IN (?, ?, ?)
   ),
   overdue AS (SELECT * FROM open_items WHERE days_outstanding >= ?)
 SELECT account_id, region, node_id, name, team, environment, baseline_id, patch_id, title, state, severity,
