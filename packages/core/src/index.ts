@@ -26,5 +26,6 @@ export * from './trend.js';
 export * from './history-tables.js';
 export * from './cells.js';
 export * from './audit-pack.js';
+export * from './report-document.js';
 export * from './snapshot-lookups.js';
 export * from './visible-text.js';
