@@ -11,7 +11,7 @@ import { parseOrThrow, refuseRepeated } from './request.js';
 /** A PDF of more rows than this would be thousands of pages: the CSV is the way to take them. */
 const PDF_MAX_ROWS = 5000;
 
-export const formatSchema = z.enum(['json', 'csv', 'pdf']).default('json');
+const formatSchema = z.enum(['json', 'csv', 'pdf']).default('json');
 
 /** The `format` a request asks for, given once. */
 export function formatOf(c: Context): z.infer<typeof formatSchema> {
