@@ -57,11 +57,12 @@ export default tseslint.config(
     rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator', '@duckdb/*']),
   },
   {
-    // The browser client runs in a page: nothing of Node, nothing of ours but its own files and core's
-    // import-free visible-text (values with invisible characters shown as in a terminal).
+    // The browser client runs in a page: nothing of Node, nothing of ours but its own files, core's
+    // import-free visible-text (values with invisible characters shown as in a terminal) and core's types
+    // (the API's JSON envelope), which the bundle never contains.
     files: ['packages/dashboard/src/client/**'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -70,8 +71,13 @@ export default tseslint.config(
               message: 'This import breaks the package direction in docs/architecture.md.',
             },
             {
-              regex: '^@patchboard/(?!core/visible-text$)',
+              regex: '^@patchboard/(?!core/visible-text$|core$)',
               message: 'This import breaks the package direction in docs/architecture.md.',
+            },
+            {
+              regex: '^@patchboard/core$',
+              allowTypeImports: true,
+              message: 'The client takes only types from @patchboard/core (import type).',
             },
           ],
         },

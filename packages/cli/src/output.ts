@@ -9,6 +9,8 @@ import {
   cellText,
   csvRows,
   type QueryResult,
+  type ReportDocument,
+  reportJson,
   terminalCellText,
   terminalText,
   truncate,
@@ -19,14 +21,6 @@ export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'csv', 'md', 'html', '
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 /** The formats rendered as text here; `pdf` is printed from the `html` document (./print.ts). */
 export type TextFormat = Exclude<OutputFormat, 'pdf'>;
-
-export interface ReportOutput {
-  readonly report: string;
-  readonly title?: string;
-  readonly generatedAt: string;
-  readonly params: Record<string, unknown>;
-  readonly result: QueryResult;
-}
 
 export function renderCsv(result: QueryResult): string {
   return stringify(csvRows(result), { record_delimiter: '\r\n' });
@@ -85,7 +79,7 @@ function renderTable(result: QueryResult, colour: boolean): string {
 }
 
 /** A report as one self-contained HTML document: its title, when it was evaluated and with which parameters. */
-export function renderHtmlReport(output: ReportOutput): string {
+export function renderHtmlReport(output: ReportDocument): string {
   const params = Object.entries(output.params).filter(([, value]) => value !== undefined);
   return renderHtmlDocument({
     title: output.title ?? output.report,
@@ -98,23 +92,13 @@ export function renderHtmlReport(output: ReportOutput): string {
   });
 }
 
-export function renderReport(output: ReportOutput, format: TextFormat, colour = false): string {
+export function renderReport(output: ReportDocument, format: TextFormat, colour = false): string {
   const { result } = output;
   switch (format) {
     case 'html':
       return renderHtmlReport(output);
     case 'json':
-      return `${JSON.stringify(
-        {
-          report: output.report,
-          generatedAt: output.generatedAt,
-          params: output.params,
-          columns: result.columns,
-          rows: result.rows,
-        },
-        null,
-        2,
-      )}\n`;
+      return `${JSON.stringify(reportJson(output), null, 2)}\n`;
     case 'ndjson':
       return result.rows.map((row) => `${JSON.stringify(row)}\n`).join('');
     case 'csv':

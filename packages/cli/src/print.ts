@@ -2,9 +2,9 @@
  * The common end of every command that answers with rows: open the engine, run, render in the format asked
  * for, write to `--out` or standard output.
  */
-import { PatchboardError, type QueryEngine, type QueryResult } from '@patchboard/core';
+import { PatchboardError, type QueryEngine, type QueryResult, type ReportDocument } from '@patchboard/core';
 import { type CommandContext, evaluationTime, openQueryEngine } from './context.js';
-import { emit, renderHtmlReport, renderReport, type ReportOutput } from './output.js';
+import { emit, renderHtmlReport, renderReport } from './output.js';
 
 /** Runs `work` with the database's query engine, closing it whatever happens. */
 export async function withQueryEngine<T>(
@@ -44,7 +44,7 @@ export async function printResult(
   context: CommandContext,
   output: { report: string; title?: string; params: Record<string, unknown>; result: QueryResult },
 ): Promise<void> {
-  const full: ReportOutput = { ...output, generatedAt: evaluationTime(context) };
+  const full: ReportDocument = { ...output, generatedAt: evaluationTime(context) };
   if (context.format === 'pdf' || context.format === 'html') {
     await printDocument(context, renderHtmlReport(full), `Patchboard ${output.report}`);
     return;

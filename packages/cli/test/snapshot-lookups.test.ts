@@ -1,5 +1,5 @@
 /**
- * The dashboard's lookup tables (core snapshot-lookups.ts) against the exact queries they stand in for, on a
+ * The dashboard's lookup tables (engine-duckdb lookups.ts) against the exact queries they stand in for, on a
  * generated fleet ingested day by day: every node's history section and the evidence for patches and CVEs,
  * including a node without history and a CVE no item carried. Then the dashboard itself: with a private copy
  * its node pages and evidence answers read the lookup tables and are the same JSON as without.
@@ -11,18 +11,20 @@ import {
   type CompiledQuery,
   compileReport,
   DEFAULT_POLICY,
-  EVIDENCE_TABLE,
-  evidenceLookup,
-  LOOKUP_DATA_TIME,
-  lookupTableStatements,
   nodeDetailQueries,
-  nodeHistoryLookup,
-  NODE_HISTORY_TABLE,
   type QueryEngine,
   type ResultRow,
 } from '@patchboard/core';
 import { createDashboardApp, type DataSnapshot } from '@patchboard/dashboard';
-import { closeDatabase, DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
+import {
+  closeDatabase,
+  DuckDbQueryEngine,
+  DuckDbSnapshotLookups,
+  EVIDENCE_TABLE,
+  ingest,
+  NODE_HISTORY_TABLE,
+  openDatabase,
+} from '@patchboard/engine-duckdb';
 import { generateFleet } from '@patchboard/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
@@ -35,6 +37,7 @@ let exactDb: string;
 let lookupDb: string;
 let exact: DuckDbQueryEngine;
 let lookup: DuckDbQueryEngine;
+let lookupTables: DuckDbSnapshotLookups;
 let dataTime: number;
 let nodes: readonly ResultRow[];
 let patchIds: string[];
@@ -68,11 +71,11 @@ beforeAll(async () => {
   await copyFile(exactDb, lookupDb);
   exact = new DuckDbQueryEngine(await openDatabase(exactDb));
   lookup = new DuckDbQueryEngine(await openDatabase(lookupDb));
-  const found = (await lookup.run(LOOKUP_DATA_TIME.compile())).rows[0]?.data_time;
+  lookupTables = new DuckDbSnapshotLookups(lookup, DEFAULT_POLICY);
+  await lookupTables.prepare();
+  const found = lookupTables.dataTime;
   expect(typeof found).toBe('number');
   dataTime = found as number;
-  for (const statement of lookupTableStatements(context(lookup, dataTime)))
-    await lookup.run(statement.compile());
 
   nodes = (await exact.run(compileReport('node-compliance', {}, context(exact)).query)).rows;
   const items = (
@@ -127,7 +130,9 @@ describe('lookup tables', () => {
     for (const now of [dataTime, NOW]) {
       for (const node of ids) {
         const expected = await exact.run(nodeDetailQueries(node, context(exact, now)).history.compile());
-        const answered = await lookup.run(nodeHistoryLookup(node).compile());
+        const query = lookupTables.nodeHistory(node, now);
+        expect(query, node).toBeDefined();
+        const answered = await lookup.run(query!);
         expect(answered, node).toEqual(expected);
         if (expected.rows.length > 0) withHistory += 1;
         else without += 1;
@@ -136,6 +141,8 @@ describe('lookup tables', () => {
     // The fleet has nodes with runs and nodes without (and an unknown node has none).
     expect(withHistory).toBeGreaterThan(10);
     expect(without).toBeGreaterThanOrEqual(2);
+    // Before the data time the tables do not answer: the exact query does.
+    expect(lookupTables.nodeHistory(ids[0]!, dataTime - 1)).toBeUndefined();
   }, 120_000);
 
   it('give the evidence the cve-evidence report gives, by patch, by CVE, by both and by team', async () => {
@@ -164,9 +171,9 @@ describe('lookup tables', () => {
     for (const params of asked) {
       const compiled = compileReport('cve-evidence', params, context(exact));
       const expected = await exact.run(compiled.query);
-      const query = evidenceLookup(compiled.params, context(lookup));
+      const query = lookupTables.evidence(compiled.params, NOW);
       expect(query, JSON.stringify(params)).toBeDefined();
-      const answered = await lookup.run(query!.compile());
+      const answered = await lookup.run(query!);
       expect(answered, JSON.stringify(params)).toEqual(expected);
       if (expected.rows.length > 0) nonEmpty += 1;
       if (params.cve === NO_SUCH_CVE) expect(expected.rows).toEqual([]);
@@ -176,9 +183,9 @@ describe('lookup tables', () => {
 
   it('leave a from/to window to the report’s own query', () => {
     expect(
-      evidenceLookup({ from: '2026-10-01T00:00:00Z', to: '2026-10-20T00:00:00Z' }, context(lookup)),
+      lookupTables.evidence({ from: '2026-10-01T00:00:00Z', to: '2026-10-20T00:00:00Z' }, NOW),
     ).toBeUndefined();
-    expect(evidenceLookup({ cve: cves[0]!, from: '2026-10-01T00:00:00Z' }, context(lookup))).toBeUndefined();
+    expect(lookupTables.evidence({ cve: cves[0]!, from: '2026-10-01T00:00:00Z' }, NOW)).toBeUndefined();
   });
 });
 
@@ -192,7 +199,8 @@ describe('the dashboard on a private copy', () => {
     const snapshot: DataSnapshot = {
       version: 'v1',
       takenAt: 0,
-      privateCopy,
+      // The private copy's engine builds its lookup tables itself; the dashboard only reads them.
+      ...(privateCopy ? { lookups: new DuckDbSnapshotLookups(engine, DEFAULT_POLICY) } : {}),
       engine: {
         dialect: engine.dialect,
         run: (query: CompiledQuery, options) => {

@@ -35,3 +35,30 @@ export interface QueryEngine {
   run(query: CompiledQuery, options?: RunOptions): Promise<QueryResult>;
   close(): Promise<void>;
 }
+
+/** The `cve-evidence` parameters, as its schema parsed them. */
+export interface EvidenceLookupParams {
+  readonly cve?: string;
+  readonly patch?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly team?: string;
+}
+
+/**
+ * Lookup tables an engine can build once on a private snapshot (DuckDB's copy the dashboard reads): a node's
+ * patch history and the evidence for a patch or CVE then read a few rows instead of every history row. They
+ * answer for evaluation times at or after the snapshot's data time; otherwise (or until built) the methods
+ * give undefined and the exact queries answer. The tables are the engine's own; callers never send DDL.
+ */
+export interface SnapshotLookups {
+  /**
+   * Builds the tables; later calls share the first build. Rejects when building failed, which costs speed,
+   * not answers (the methods then keep giving undefined).
+   */
+  prepare(): Promise<void>;
+  /** The node page's history section (core `nodeDetailQueries(…).history`) at evaluation time `now`. */
+  nodeHistory(nodeId: string, now: number): CompiledQuery | undefined;
+  /** The `cve-evidence` report at evaluation time `now`; undefined also for a from/to window. */
+  evidence(params: EvidenceLookupParams, now: number): CompiledQuery | undefined;
+}

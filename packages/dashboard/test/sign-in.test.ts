@@ -5,25 +5,25 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { mountSignIn } from '../src/server/sign-in.js';
+import { signIn } from '../src/server/sign-in.js';
 
 function app(publicUrl: string): Hono {
   const hono = new Hono();
-  hono.use(
-    mountSignIn(hono, {
-      auth: {
-        oidc: {
-          issuer: 'https://idp.example.com',
-          clientId: 'patchboard',
-          groupsClaim: 'groups',
-          scopes: ['openid'],
-        },
-        sessionHours: 8,
+  const { routes, gate } = signIn({
+    auth: {
+      oidc: {
+        issuer: 'https://idp.example.com',
+        clientId: 'patchboard',
+        groupsClaim: 'groups',
+        scopes: ['openid'],
       },
-      access: { admins: ['platform-security'], teams: {} },
-      publicUrl,
-    }),
-  );
+      sessionHours: 8,
+    },
+    access: { admins: ['platform-security'], teams: {} },
+    publicUrl,
+  });
+  hono.route('/', routes);
+  hono.use(gate);
   hono.get('*', (c) => c.text('a page'));
   return hono;
 }

@@ -10,8 +10,9 @@
 import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { PatchboardError, type QueryEngine } from '@patchboard/core';
+import { PatchboardError, type Policy, type QueryEngine, type SnapshotLookups } from '@patchboard/core';
 import { isLockConflict, openDatabase } from './database.js';
+import { DuckDbSnapshotLookups } from './lookups.js';
 import { DuckDbQueryEngine } from './query-engine.js';
 
 export interface Snapshot {
@@ -20,6 +21,13 @@ export interface Snapshot {
   /** When this copy was taken, epoch milliseconds. */
   readonly takenAt: number;
   readonly engine: QueryEngine;
+  /** The copy's lookup tables, when the snapshots were opened with `lookups` (built on the first `prepare`). */
+  readonly lookups?: SnapshotLookups;
+}
+
+export interface SnapshotsOptions {
+  /** Give each copy lookup tables evaluated under this policy (the dashboard's node pages and evidence). */
+  readonly lookups?: { readonly policy: Policy };
 }
 
 const MIB = 1024 * 1024;
@@ -53,11 +61,14 @@ export class DatabaseSnapshots {
   private refreshing: Promise<void> | undefined;
   private readonly held = new Set<Held>();
 
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly options: SnapshotsOptions,
+  ) {}
 
   /** Takes the first copy; fails when the database cannot be read at all (missing, or written right now). */
-  static async open(path: string): Promise<DatabaseSnapshots> {
-    const snapshots = new DatabaseSnapshots(path);
+  static async open(path: string, options: SnapshotsOptions = {}): Promise<DatabaseSnapshots> {
+    const snapshots = new DatabaseSnapshots(path, options);
     await snapshots.refresh({ mustSucceed: true });
     return snapshots;
   }
@@ -153,8 +164,14 @@ export class DatabaseSnapshots {
     // for about 1.5 s on a 10,000-node month while it did so.
     await opened.connection.run('PRAGMA disable_checkpoint_on_shutdown');
     const engine = new DuckDbQueryEngine(opened);
+    const { lookups } = this.options;
     const next: Held = {
-      snapshot: { version, takenAt: Date.now(), engine },
+      snapshot: {
+        version,
+        takenAt: Date.now(),
+        engine,
+        ...(lookups ? { lookups: new DuckDbSnapshotLookups(engine, lookups.policy) } : {}),
+      },
       folder,
       users: 0,
       retired: false,

@@ -2,11 +2,17 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { compileReport, PatchboardError, type QueryResult, UNTAGGED } from '@patchboard/core';
+import {
+  compileReport,
+  PatchboardError,
+  type QueryResult,
+  type ReportDocument,
+  UNTAGGED,
+} from '@patchboard/core';
 import { evaluationTime, reportContext, resolveContext, type GlobalOptions } from '../context.js';
 import { type OutgoingMail, sendMails } from '../delivery/email.js';
 import { postJson, slackEscape } from '../delivery/webhook.js';
-import { renderCsv, renderHtmlReport, renderReport, type ReportOutput } from '../output.js';
+import { renderCsv, renderHtmlReport, renderReport } from '../output.js';
 import { withQueryEngine } from '../print.js';
 import { keyValue } from './options.js';
 
@@ -58,10 +64,10 @@ async function auditPackFiles(dir: string): Promise<{ filename: string; content:
 /** One message's worth: the whole report, or one team's rows of it. */
 interface Part {
   readonly team: string | null;
-  readonly output: ReportOutput;
+  readonly output: ReportDocument;
 }
 
-function splitByTeam(output: ReportOutput, perTeam: boolean): Part[] {
+function splitByTeam(output: ReportDocument, perTeam: boolean): Part[] {
   const { result } = output;
   if (!perTeam) return [{ team: null, output }];
   if (!result.columns.some((c) => c.name === 'team')) {
@@ -155,7 +161,7 @@ export function registerNotify(program: Command): void {
           generatedAt: evaluationTime(context),
           params: compiled.params,
           result: await engine.run(compiled.query),
-        } satisfies ReportOutput;
+        } satisfies ReportDocument;
       });
       const parts = splitByTeam(output, options.perTeam === true);
 

@@ -169,17 +169,19 @@ export async function startDashboard(
       'The dashboard client is not built. Run `npm run build` (or `npm run demo`, which builds it), then `patchboard serve` again.',
     );
   }
-  const snapshots = await DatabaseSnapshots.open(context.databasePath);
   const token = options.token && !signIn ? dashboard.newToken() : undefined;
   // A fixed evaluation time (--now, --as-of) stays fixed; otherwise the current minute, so answers can be
   // reused within it.
   const now = () => (options.fixedTime ? context.now : Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS);
   const asOf = context.asOf;
+  // With --as-of every query reads history as it was then; otherwise each snapshot, a private copy, builds
+  // lookup tables for the node pages and evidence, which answer for the data as it is now.
+  const snapshots = await DatabaseSnapshots.open(
+    context.databasePath,
+    asOf === undefined ? { lookups: { policy: context.config.policy } } : {},
+  );
   const { printPdf } = await import('../render/print-pdf.js');
-  // With --as-of every query reads history as it was then; otherwise the snapshot, a private copy, may take
-  // the dashboard's lookup tables.
-  const shown = (s: Snapshot) =>
-    asOf === undefined ? { ...s, privateCopy: true } : { ...s, engine: readingAsOf(s.engine, asOf) };
+  const shown = (s: Snapshot) => (asOf === undefined ? s : { ...s, engine: readingAsOf(s.engine, asOf) });
   const app = dashboard.createDashboardApp({
     data: {
       use: (work) => snapshots.use((s) => work(shown(s))),

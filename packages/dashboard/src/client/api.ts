@@ -1,31 +1,22 @@
 /**
- * Talking to the dashboard's API. Every view is a report document, the same JSON `patchboard --format json`
+ * Talking to the dashboard's API. Every view is a report's JSON envelope, the same JSON `patchboard --format json`
  * prints; an error carries the server's message, which says what to do.
  */
 import { createContext, useContext, useEffect, useState } from 'react';
 import { useSearchParams } from 'wouter';
+// Types only (erased from the bundle): the API's JSON is core's report envelope, the one the CLI prints.
+import type { ColumnType, ReportJson, ResultColumn, ResultRow, ResultValue } from '@patchboard/core';
 
-export type ColumnType =
-  'string' | 'integer' | 'number' | 'boolean' | 'timestamp' | 'date' | 'list' | 'other';
-export type Value = string | number | boolean | null | Value[];
-export type Row = Record<string, Value>;
-export interface Column {
-  readonly name: string;
-  readonly type: ColumnType;
-}
-export interface ReportDocument {
-  readonly report: string;
-  readonly title?: string;
-  readonly generatedAt: string;
-  readonly params: Record<string, unknown>;
-  readonly columns: Column[];
-  readonly rows: Row[];
-}
-export interface NodePage extends ReportDocument {
+export type { ColumnType, ReportJson };
+export type Value = ResultValue;
+export type Row = ResultRow;
+export type Column = ResultColumn;
+/** A page of the Nodes table: the envelope with the count of matching rows and the page's place in them. */
+export type NodePage = ReportJson<{
   readonly total: number;
   readonly offset: number;
   readonly limit: number;
-}
+}>;
 /** `serve --ingest … --every …`: how the scheduled refresh last went (ISO 8601 UTC times). */
 export interface RefreshStatus {
   readonly every: string;

@@ -1,4 +1,4 @@
-import type { Policy, QueryEngine, QueryResult } from '@patchboard/core';
+import type { Policy, QueryEngine, ReportDocument, SnapshotLookups } from '@patchboard/core';
 import type { SignInOptions } from './sign-in.js';
 
 /** One consistent view of the database; `version` changes whenever an ingest commits. */
@@ -8,10 +8,10 @@ export interface DataSnapshot {
   readonly takenAt: number;
   readonly engine: QueryEngine;
   /**
-   * The snapshot is a private, writable copy of the database that reads the data as it is now (no as-of
-   * time): the dashboard may add lookup tables to it. Never set on the database an ingest writes.
+   * The engine's lookup tables for node pages and evidence, on a private copy that reads the data as it is now
+   * (no as-of time). The dashboard asks for them to be prepared and reads them; it never creates tables.
    */
-  readonly privateCopy?: boolean;
+  readonly lookups?: SnapshotLookups;
 }
 
 /**
@@ -26,15 +26,6 @@ export interface DashboardData {
    * replaces the current one (which keeps answering meanwhile).
    */
   refresh(prepare?: (next: DataSnapshot) => Promise<void>): Promise<void>;
-}
-
-/** A view as the CLI would print it with `--format json`. */
-export interface ReportDocument {
-  readonly report: string;
-  readonly title?: string;
-  readonly generatedAt: string;
-  readonly params: Record<string, unknown>;
-  readonly result: QueryResult;
 }
 
 /** The CLI's own renderers, so a download is byte for byte what `--format csv|pdf` would write. */

@@ -5,7 +5,7 @@
  * `x-amzn-oidc-data` header is verified on every request instead (alb.ts). Either way the person's groups decide
  * what they see (scope.ts).
  */
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import * as oidc from 'openid-client';
 import { type AccessConfig, type DashboardConfig, PatchboardError } from '@patchboard/core';
@@ -69,8 +69,15 @@ function localPath(value: string | undefined): string {
 const refuse = (c: Context, status: 400 | 401 | 403, code: string, message: string) =>
   c.json({ error: { code, message } }, status);
 
-/** Mounts `/auth/*` and returns the middleware that says who each request is from (or sends them to sign in). */
-export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandler {
+/** Signing in: the `/auth/*` routes, and the gate that says who each request is from (or sends them to sign in). */
+export interface SignIn {
+  /** Mounted before the gate: signing in and out needs no session. */
+  readonly routes: Hono;
+  readonly gate: MiddlewareHandler;
+}
+
+export function signIn(options: SignInOptions): SignIn {
+  const routes = new Hono();
   const viewerFrom = (claims: Record<string, unknown>, groupsClaim: string, via: Viewer['via']): Viewer => {
     const groups = groupsIn(claims, groupsClaim) ?? [];
     return { name: nameIn(claims), groups, scope: scopeFor(groups, options.access), via };
@@ -87,7 +94,7 @@ export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandle
   if (options.auth.alb) {
     const alb = options.auth.alb;
     const verifier = new AlbVerifier(alb);
-    app.post(SIGN_OUT_PATH, (c) => {
+    routes.post(SIGN_OUT_PATH, (c) => {
       // The guide's sign-out: expire the load balancer's session cookies (it splits them into up to 4 shards).
       for (let shard = 0; shard < 4; shard++)
         deleteCookie(c, `AWSELBAuthSessionCookie-${shard}`, { path: '/' });
@@ -95,7 +102,7 @@ export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandle
         'Signed out of this dashboard. Close the browser to end the identity provider session too.',
       );
     });
-    return async (c, next) => {
+    const gate: MiddlewareHandler = async (c, next) => {
       const token = c.req.header(ALB_HEADER);
       if (token === undefined) {
         return refuse(
@@ -119,6 +126,7 @@ export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandle
       }
       return tellNoAccess(c, next);
     };
+    return { routes, gate };
   }
 
   const settings = options.auth.oidc;
@@ -158,7 +166,7 @@ export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandle
     return discovered;
   };
 
-  app.get(SIGN_IN_PATH, async (c) => {
+  routes.get(SIGN_IN_PATH, async (c) => {
     const config = await configuration();
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -179,7 +187,7 @@ export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandle
     return c.redirect(url.href, 302);
   });
 
-  app.get(CALLBACK_PATH, async (c) => {
+  routes.get(CALLBACK_PATH, async (c) => {
     const id = await signInCookie.read(c);
     // One use: a replayed callback (the same code and state again) finds nothing.
     const started = id === undefined ? undefined : pending.take(id);
@@ -223,17 +231,17 @@ export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandle
     return c.redirect(started.returnTo, 303);
   });
 
-  app.post(SIGN_OUT_PATH, async (c) => {
+  routes.post(SIGN_OUT_PATH, async (c) => {
     const id = await sessionCookie.read(c);
     if (id !== undefined) sessions.delete(id);
     sessionCookie.clear(c);
     return c.redirect('/auth/signed-out', 303);
   });
-  app.get('/auth/signed-out', (c) =>
+  routes.get('/auth/signed-out', (c) =>
     c.text(`Signed out of Patchboard. Sign in again at ${new URL(SIGN_IN_PATH, publicUrl).href}.`),
   );
 
-  return async (c, next) => {
+  const gate: MiddlewareHandler = async (c, next) => {
     const id = await sessionCookie.read(c);
     const viewer = id === undefined ? undefined : sessions.get(id);
     if (!viewer) {
@@ -246,6 +254,7 @@ export function mountSignIn(app: Hono, options: SignInOptions): MiddlewareHandle
     c.set('viewer', viewer);
     return tellNoAccess(c, next);
   };
+  return { routes, gate };
 }
 
 async function discover(settings: OidcConfig, clientSecret: string | undefined): Promise<oidc.Configuration> {

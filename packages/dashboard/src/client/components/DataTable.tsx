@@ -13,8 +13,8 @@ export interface SortState {
  * that names a node links to the node's page.
  */
 export function DataTable(props: {
-  columns: Column[];
-  rows: Row[];
+  columns: readonly Column[];
+  rows: readonly Row[];
   testId?: string;
   sort?: SortState;
   onSort?: (column: string) => void;

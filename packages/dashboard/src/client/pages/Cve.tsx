@@ -1,5 +1,5 @@
 import { type ReactNode, useState } from 'react';
-import { reportPath, type ReportDocument, useApi } from '../api';
+import { reportPath, type ReportJson, useApi } from '../api';
 import { DataTable } from '../components/DataTable';
 import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
@@ -14,9 +14,9 @@ export function Cve(): ReactNode {
   const patch = get('patch');
   const [typed, setTyped] = useState(cve || patch);
   const path = cve || patch ? reportPath('cve-evidence', cve ? { cve } : { patch }) : null;
-  const loaded = useApi<ReportDocument>(path);
+  const loaded = useApi<ReportJson>(path);
   // The nodes whose items cannot name a CVE: an empty answer must not read as "not affected".
-  const visibility = useApi<ReportDocument>(cve ? reportPath('cve-visibility', {}) : null);
+  const visibility = useApi<ReportJson>(cve ? reportPath('cve-visibility', {}) : null);
   const submit = () => {
     const value = typed.trim();
     if (CVE_ID.test(value)) set({ cve: value.toUpperCase(), patch: undefined });
@@ -84,7 +84,7 @@ export function Cve(): ReactNode {
 }
 
 /** How many active nodes run a platform whose patch items carry no CVE ids (Ubuntu, Debian), if any. */
-function BlindSpot({ rows }: { rows: ReportDocument['rows'] }): ReactNode {
+function BlindSpot({ rows }: { rows: ReportJson['rows'] }): ReactNode {
   const blind = rows.reduce((sum, row) => sum + Number(row.nodes), 0);
   if (blind === 0) return null;
   const platforms = rows.map((row) => `${String(row.nodes)} ${String(row.platform)}`).join(', ');

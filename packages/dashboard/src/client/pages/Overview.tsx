@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import { type RefreshStatus, reportPath, type ReportDocument, type Row, useApi } from '../api';
+import { type RefreshStatus, reportPath, type ReportJson, type Row, useApi } from '../api';
 import { Chart } from '../components/Chart';
 import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
@@ -18,7 +18,7 @@ const GROUPS = [
   ['baseline', 'baseline_id', 'By baseline'],
 ] as const;
 
-function StatusBars(props: { rows: Row[]; column: string; testId: string }): ReactNode {
+function StatusBars(props: { rows: readonly Row[]; column: string; testId: string }): ReactNode {
   return (
     <Chart
       kind="bar"
@@ -36,7 +36,7 @@ function StatusBars(props: { rows: Row[]; column: string; testId: string }): Rea
 
 function GroupPanel(props: { group: string; column: string; title: string }): ReactNode {
   const path = reportPath('fleet-summary', { 'group-by': props.group });
-  const loaded = useApi<ReportDocument>(path);
+  const loaded = useApi<ReportJson>(path);
   return (
     <Panel
       title={props.title}
@@ -77,10 +77,10 @@ function RefreshFacts(props: { refresh: RefreshStatus }): ReactNode {
 export function Overview(props: { refresh: RefreshStatus | null }): ReactNode {
   const format = useFormat();
   const summaryPath = reportPath('fleet-summary');
-  const summary = useApi<ReportDocument>(summaryPath);
+  const summary = useApi<ReportJson>(summaryPath);
   const severityPath = reportPath('severity-summary');
-  const severity = useApi<ReportDocument>(severityPath);
-  const ingests = useApi<ReportDocument>(reportPath('ingest-runs', { limit: 1 }));
+  const severity = useApi<ReportJson>(severityPath);
+  const ingests = useApi<ReportJson>(reportPath('ingest-runs', { limit: 1 }));
   return (
     <>
       <Panel title="Fleet" loaded={summary} actions={<Downloads path={summaryPath} />} testId="fleet">

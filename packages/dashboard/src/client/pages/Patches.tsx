@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { reportPath, type ReportDocument, useApi } from '../api';
+import { reportPath, type ReportJson, useApi } from '../api';
 import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Downloads } from '../components/Downloads';
@@ -22,7 +22,7 @@ export function Patches(): ReactNode {
   const severity = get('severity');
   const team = get('team');
   const missingPath = reportPath('missing-patches', { severity, state: get('state') });
-  const missing = useApi<ReportDocument>(missingPath);
+  const missing = useApi<ReportJson>(missingPath);
   const minDays = get('minDays', '14');
   const overduePath = reportPath('overdue-patches', {
     minDays,
@@ -30,8 +30,8 @@ export function Patches(): ReactNode {
     classification: get('classification', 'security'),
     team,
   });
-  const overdue = useApi<ReportDocument>(overduePath);
-  const bySeverity = useApi<ReportDocument>(reportPath('severity-summary', { team }));
+  const overdue = useApi<ReportJson>(overduePath);
+  const bySeverity = useApi<ReportJson>(reportPath('severity-summary', { team }));
   return (
     <>
       <form className="filters" onSubmit={(event) => event.preventDefault()}>

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import { apiPath, type NodePage, reportPath, type ReportDocument, useApi } from '../api';
+import { apiPath, type NodePage, reportPath, type ReportJson, useApi } from '../api';
 import { DataTable } from '../components/DataTable';
 import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
@@ -25,9 +25,9 @@ function NodeCount(props: { label: string; filters: Record<string, string>; test
 /** What stops the numbers from being trusted: refused input, scans too old, nodes nobody owns. */
 export function Quality(): ReactNode {
   const errorsPath = reportPath('ingest-errors');
-  const errors = useApi<ReportDocument>(errorsPath);
+  const errors = useApi<ReportJson>(errorsPath);
   const runsPath = reportPath('ingest-runs', { limit: 30 });
-  const runs = useApi<ReportDocument>(runsPath);
+  const runs = useApi<ReportJson>(runsPath);
   return (
     <>
       <section className="panel">

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import { reportPath, type ReportDocument, useApi } from '../api';
+import { reportPath, type ReportJson, useApi } from '../api';
 import { Downloads } from '../components/Downloads';
 import { Panel } from '../components/Panel';
 import { useFormat } from '../format';
@@ -9,7 +9,7 @@ import { useFormat } from '../format';
 export function Teams(): ReactNode {
   const format = useFormat();
   const path = reportPath('team-environment');
-  const loaded = useApi<ReportDocument>(path);
+  const loaded = useApi<ReportJson>(path);
   return (
     <Panel title="Teams" loaded={loaded} actions={<Downloads path={path} />} testId="teams">
       {(document) => (

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { apiPath, reportPath, type Meta, type ReportDocument, useApi } from '../api';
+import { apiPath, reportPath, type Meta, type ReportJson, useApi } from '../api';
 import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Downloads } from '../components/Downloads';
@@ -18,9 +18,9 @@ export function Trends(props: { meta: Meta | undefined }): ReactNode {
   const by = get('by');
   const every = get('every', 'day');
   const path = from ? apiPath('/api/trend', { from, every, by: by || undefined }) : null;
-  const trend = useApi<ReportDocument>(path);
+  const trend = useApi<ReportJson>(path);
   const mttrPath = reportPath('mttr', { by: 'severity' });
-  const mttr = useApi<ReportDocument>(mttrPath);
+  const mttr = useApi<ReportJson>(mttrPath);
   return (
     <>
       <form className="filters" onSubmit={(event) => event.preventDefault()}>

@@ -1,21 +1,31 @@
 /**
  * Lookup tables for a private, writable snapshot of a DuckDB database (the dashboard's copy): a node's patch
  * history and the evidence for a patch or CVE, worked out once per snapshot for the whole fleet and then read by
- * node or by patch, instead of scanning every history row per request.
+ * node or by patch, instead of scanning every history row per request. The snapshot builds them itself
+ * (`DuckDbSnapshotLookups`); readers only ask for the queries that read them.
  *
  * History read "as it stood at" an evaluation time differs from all of history only by intervals opened after
  * that time or closed after it. At or after the data time (the latest `valid_from` or `valid_to` of any patch
  * item) neither exists, so the node history section and the `cve-evidence` report answer exactly what their own
- * queries (node-detail.ts, cve-evidence.ts) answer; before it, or with another as-of time, callers run those.
- * A test holds the answers of both side by side on an ingested database.
+ * queries (core node-detail.ts, cve-evidence.ts) answer; before it, or with another as-of time, callers run
+ * those. A test holds the answers of both side by side on an ingested database.
  */
-import { sql, type SqlFragment } from './sql.js';
-import { formatInstant } from './timestamp.js';
-import { evidenceItemsCte } from './reports/cve-evidence.js';
-import { itemRunsCte } from './reports/item-runs.js';
-import { UNTAGGED } from './reports/node-compliance.js';
-import { nodeFactsCte } from './reports/node-facts.js';
-import type { ReportContext } from './reports/report.js';
+import {
+  duckdbDialect,
+  evidenceItemsCte,
+  type EvidenceLookupParams,
+  formatInstant,
+  itemRunsCte,
+  nodeFactsCte,
+  type CompiledQuery,
+  type Policy,
+  type QueryEngine,
+  type ReportContext,
+  type SnapshotLookups,
+  sql,
+  type SqlFragment,
+  UNTAGGED,
+} from '@patchboard/core';
 
 export const NODE_HISTORY_TABLE = 'lookup_node_history';
 export const EVIDENCE_TABLE = 'lookup_evidence_items';
@@ -26,7 +36,7 @@ const NODE_INDEXED_TABLES = ['aws_tag', 'aws_complianceitem', 'aws_application']
  * The data time in epoch milliseconds (a number, or null with no patch history): answers from the lookup
  * tables hold for every evaluation time from it on.
  */
-export const LOOKUP_DATA_TIME = sql`SELECT CAST(epoch_ms(max(greatest(valid_from, coalesce(valid_to, valid_from))))
+const LOOKUP_DATA_TIME = sql`SELECT CAST(epoch_ms(max(greatest(valid_from, coalesce(valid_to, valid_from))))
   AS DOUBLE) AS data_time
 FROM aws_complianceitem_history WHERE compliancetype = 'Patch'`;
 
@@ -34,7 +44,7 @@ FROM aws_complianceitem_history WHERE compliancetype = 'Patch'`;
  * The statements that build the lookup tables, in order; `context.now` is the data time. Each table is sorted
  * by the column it is looked up by, so DuckDB's min/max zone maps skip every block but the one holding it.
  */
-export function lookupTableStatements(context: ReportContext): SqlFragment[] {
+function lookupTableStatements(context: ReportContext): SqlFragment[] {
   const nodeHistory = sql.raw(NODE_HISTORY_TABLE);
   const evidence = sql.raw(EVIDENCE_TABLE);
   return [
@@ -66,19 +76,10 @@ ORDER BY i.id, i.accountid, i.region, i.resourceid, i.title`,
 }
 
 /** The node page's history section (node-detail.ts `history`) from the lookup table. */
-export function nodeHistoryLookup(nodeId: string): SqlFragment {
+function nodeHistoryLookup(nodeId: string): SqlFragment {
   return sql`SELECT patch_id, title, severity, classification, first_seen_noncompliant, outcome, remediated_at, cve_ids
 FROM ${sql.raw(NODE_HISTORY_TABLE)} WHERE resourceid = ${nodeId}
 ORDER BY first_seen_noncompliant DESC, patch_id, title`;
-}
-
-/** The `cve-evidence` parameters, as its schema parsed them. */
-export interface EvidenceLookupParams {
-  readonly cve?: string;
-  readonly patch?: string;
-  readonly from?: string;
-  readonly to?: string;
-  readonly team?: string;
 }
 
 /**
@@ -86,10 +87,7 @@ export interface EvidenceLookupParams {
  * interval (the report's own query answers it). A CVE matches when any of the item's records carried it, as
  * in the report: the item's CVE list is every record's list joined, and a CVE id has no comma or space.
  */
-export function evidenceLookup(
-  params: EvidenceLookupParams,
-  context: ReportContext,
-): SqlFragment | undefined {
+function evidenceLookup(params: EvidenceLookupParams, context: ReportContext): SqlFragment | undefined {
   if (params.from !== undefined || (params.cve === undefined && params.patch === undefined)) return undefined;
   const { dialect } = context;
   const at = dialect.instant(formatInstant(context.now));
@@ -104,4 +102,57 @@ export function evidenceLookup(
 FROM ${sql.raw(EVIDENCE_TABLE)}
 WHERE ${sql.join(filters, ' AND ')}
 ORDER BY accountid, region, resourceid, id, title`;
+}
+
+/**
+ * A snapshot's lookup tables, built on its own engine under `policy` (the node columns the evidence carries
+ * follow it). Each snapshot has its own: a new snapshot starts unbuilt.
+ */
+export class DuckDbSnapshotLookups implements SnapshotLookups {
+  /** The data time once built; null when the tables could not be built or there is no patch history. */
+  private builtAt: number | null | undefined;
+  private building: Promise<void> | undefined;
+
+  constructor(
+    private readonly engine: QueryEngine,
+    private readonly policy: Policy,
+  ) {}
+
+  /** The data time (epoch milliseconds) once built; null without patch history or after a failed build. */
+  get dataTime(): number | null | undefined {
+    return this.builtAt;
+  }
+
+  prepare(): Promise<void> {
+    this.building ??= this.build().catch((error: unknown) => {
+      this.builtAt = null;
+      throw error;
+    });
+    return this.building;
+  }
+
+  nodeHistory(nodeId: string, now: number): CompiledQuery | undefined {
+    return this.answersAt(now) ? nodeHistoryLookup(nodeId).compile() : undefined;
+  }
+
+  evidence(params: EvidenceLookupParams, now: number): CompiledQuery | undefined {
+    if (!this.answersAt(now)) return undefined;
+    return evidenceLookup(params, { policy: this.policy, now, dialect: duckdbDialect })?.compile();
+  }
+
+  private answersAt(now: number): boolean {
+    return typeof this.builtAt === 'number' && now >= this.builtAt;
+  }
+
+  private async build(): Promise<void> {
+    const found = await this.engine.run(LOOKUP_DATA_TIME.compile());
+    const dataTime = found.rows[0]?.data_time;
+    if (typeof dataTime !== 'number') {
+      this.builtAt = null;
+      return;
+    }
+    const context = { policy: this.policy, now: dataTime, dialect: this.engine.dialect };
+    for (const statement of lookupTableStatements(context)) await this.engine.run(statement.compile());
+    this.builtAt = dataTime;
+  }
 }
