@@ -5,7 +5,6 @@
  */
 import { PatchboardError, type QueryEngine } from '@patchboard/core';
 import { AthenaQueryEngine, LOCAL_ONLY_REPORTS, type QueryStatistics } from '@patchboard/engine-athena';
-import type { CommandContext } from './context.js';
 
 /** `52.4 MB`, in decimal units as the Athena console shows them. */
 export function formatBytes(bytes: number): string {
@@ -23,8 +22,17 @@ export function describeStatistics(statistics: QueryStatistics): string {
   return `athena: query ${statistics.queryExecutionId} scanned ${formatBytes(statistics.dataScannedBytes)}, estimated cost USD ${statistics.estimatedCostUsd.toFixed(6)}\n`;
 }
 
-export function athenaEngine(context: CommandContext, signal?: AbortSignal): AthenaQueryEngine {
-  const { workgroup, database, outputLocation, region, catalog } = context.athena;
+/** Where and how `--engine athena` runs queries: flags over the configuration file's `athena` section. */
+export interface AthenaSettings {
+  readonly workgroup: string;
+  readonly database: string;
+  readonly outputLocation: string | undefined;
+  readonly region: string | undefined;
+  readonly catalog: string | undefined;
+}
+
+export function athenaEngine(settings: AthenaSettings, signal?: AbortSignal): AthenaQueryEngine {
+  const { workgroup, database, outputLocation, region, catalog } = settings;
   return new AthenaQueryEngine({
     workgroup,
     database,
@@ -40,14 +48,14 @@ export function athenaEngine(context: CommandContext, signal?: AbortSignal): Ath
 }
 
 /** The engine for a command, stopping its queries on Ctrl-C for as long as it is open. */
-export function openAthenaEngine(context: CommandContext): QueryEngine {
+export function openAthenaEngine(settings: AthenaSettings): QueryEngine {
   const controller = new AbortController();
   const interrupt = () => {
     process.stderr.write('patchboard: stopping the Athena query (Ctrl-C)…\n');
     controller.abort();
   };
   process.once('SIGINT', interrupt);
-  const engine = athenaEngine(context, controller.signal);
+  const engine = athenaEngine(settings, controller.signal);
   return {
     dialect: engine.dialect,
     run: (query, options) => engine.run(query, options),

@@ -12,6 +12,7 @@ import {
   type QueryEngine,
   type ReportContext,
 } from '@patchboard/core';
+import type { AthenaSettings } from './athena-engine.js';
 import type { OutputFormat } from './output.js';
 
 export type EngineName = 'duckdb' | 'athena';
@@ -27,15 +28,6 @@ export interface GlobalOptions {
   readonly asOf?: string;
   readonly format?: OutputFormat;
   readonly out?: string;
-}
-
-/** Where and how `--engine athena` runs queries: flags over the configuration file's `athena` section. */
-export interface AthenaSettings {
-  readonly workgroup: string;
-  readonly database: string;
-  readonly outputLocation: string | undefined;
-  readonly region: string | undefined;
-  readonly catalog: string | undefined;
 }
 
 export interface CommandContext {
@@ -142,7 +134,7 @@ export function evaluationTime(context: CommandContext): string {
 export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
   if (context.engine === 'athena') {
     const { openAthenaEngine } = await import('./athena-engine.js');
-    const engine = openAthenaEngine(context);
+    const engine = openAthenaEngine(context.athena);
     // The engine refuses --as-of with its own message, so it must see it.
     return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
   }
