@@ -3,8 +3,8 @@
  * estimated cost go to standard error (the answer stays alone on standard output), and Ctrl-C stops the
  * running query in Athena instead of leaving it to run, and bill, on its own.
  */
-import { PatchboardError, type QueryEngine } from '@patchboard/core';
-import { AthenaQueryEngine, LOCAL_ONLY_REPORTS, type QueryStatistics } from '@patchboard/engine-athena';
+import type { QueryEngine } from '@patchboard/core';
+import { AthenaQueryEngine, type QueryStatistics } from '@patchboard/engine-athena';
 
 /** `52.4 MB`, in decimal units as the Athena console shows them. */
 export function formatBytes(bytes: number): string {
@@ -64,15 +64,4 @@ export function openAthenaEngine(settings: AthenaSettings): QueryEngine {
       await engine.close();
     },
   };
-}
-
-/** Refuses the reports that read a DuckDB database's own bookkeeping. */
-export function checkReportOnAthena(id: string): void {
-  const reason = LOCAL_ONLY_REPORTS[id];
-  if (reason) {
-    throw new PatchboardError(
-      'USAGE',
-      `Report ${id} does not run on Athena: ${reason}. Run it with --engine duckdb on a database built by \`patchboard ingest\`.`,
-    );
-  }
 }

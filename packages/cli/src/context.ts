@@ -5,6 +5,10 @@ import { access, readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import {
   type Config,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  type EngineName,
+  ENGINES,
   formatInstant,
   parseConfig,
   parseIsoInstant,
@@ -14,8 +18,6 @@ import {
 } from '@patchboard/core';
 import type { AthenaSettings } from './athena-engine.js';
 import type { OutputFormat } from './output.js';
-
-export type EngineName = 'duckdb' | 'athena';
 
 export interface GlobalOptions {
   readonly db?: string;
@@ -92,9 +94,12 @@ export async function resolveContext(options: GlobalOptions): Promise<CommandCon
   }
   const asOf = options.asOf ? instant('--as-of', options.asOf) : undefined;
   const now = asOf ?? (options.now ? instant('--now', options.now) : Date.now());
-  const engine = options.engine ?? config.engine ?? 'duckdb';
-  if (engine !== 'duckdb' && engine !== 'athena') {
-    throw new PatchboardError('USAGE', `--engine ${String(engine)} is not an engine; give duckdb or athena.`);
+  const engine = options.engine ?? config.engine ?? DEFAULT_ENGINE;
+  if (!Object.hasOwn(ENGINES, engine)) {
+    throw new PatchboardError(
+      'USAGE',
+      `--engine ${String(engine)} is not an engine; give ${ENGINE_NAMES.join(' or ')}.`,
+    );
   }
   const outputLocation = options.outputLocation ?? config.athena?.outputLocation;
   if (outputLocation !== undefined && !/^s3:\/\/[^/]+/.test(outputLocation)) {
@@ -130,24 +135,32 @@ export function evaluationTime(context: CommandContext): string {
   return formatInstant(context.now);
 }
 
-/** Opens the database read-only for queries; the engine package is loaded only by commands that need it. */
-export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
-  if (context.engine === 'athena') {
+/** How each engine opens for a command; its package is loaded only by commands that query. */
+const OPEN_ENGINE: Record<EngineName, (context: CommandContext) => Promise<QueryEngine>> = {
+  duckdb: async (context) => {
+    try {
+      await access(context.databasePath);
+    } catch {
+      throw new PatchboardError(
+        'NOT_FOUND',
+        `There is no database at ${context.databasePath}. Run \`patchboard ingest <bucket-copy> --db ${context.databasePath}\` first, or point --db at an existing one.`,
+      );
+    }
+    const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
+    return new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+  },
+  athena: async (context) => {
     const { openAthenaEngine } = await import('./athena-engine.js');
-    const engine = openAthenaEngine(context.athena);
-    // The engine refuses --as-of with its own message, so it must see it.
-    return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
-  }
-  try {
-    await access(context.databasePath);
-  } catch {
-    throw new PatchboardError(
-      'NOT_FOUND',
-      `There is no database at ${context.databasePath}. Run \`patchboard ingest <bucket-copy> --db ${context.databasePath}\` first, or point --db at an existing one.`,
-    );
-  }
-  const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
-  const engine = new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+    return openAthenaEngine(context.athena);
+  },
+};
+
+/**
+ * The engine for queries (a DuckDB database opens read-only). With --as-of every query reads history as of
+ * that instant; an engine that cannot refuses with its own message, so it must see it.
+ */
+export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
+  const engine = await OPEN_ENGINE[context.engine](context);
   return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
 }
 

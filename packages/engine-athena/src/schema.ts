@@ -453,9 +453,3 @@ export function schemaStatements(schema: AthenaSchema, database: string): string
     ...schema.views.map(renderViewDdl),
   ];
 }
-
-/** The reports that read Patchboard's own ingest bookkeeping, which only a DuckDB database has. */
-export const LOCAL_ONLY_REPORTS: Readonly<Record<string, string>> = {
-  'ingest-runs': 'it lists the ingests of a DuckDB database',
-  'ingest-errors': 'it lists the lines a DuckDB ingest could not read',
-};
