@@ -131,6 +131,14 @@ export function reportContext(context: CommandContext, engine: QueryEngine): Rep
   return { policy: context.config.policy, now: context.now, dialect: engine.dialect };
 }
 
+/**
+ * Standard output's width when a person reads it in a terminal (tables fit it); undefined for files and pipes,
+ * and for a pseudo-terminal that was given no size (it reports 0 columns).
+ */
+export function terminalColumns(context: CommandContext): number | undefined {
+  return context.interactive ? process.stdout.columns || undefined : undefined;
+}
+
 export function evaluationTime(context: CommandContext): string {
   return formatInstant(context.now);
 }
