@@ -7,7 +7,7 @@ import type { QueryEngine } from '@patchboard/core';
 import { AthenaQueryEngine, type QueryStatistics } from '@patchboard/engine-athena';
 
 /** `52.4 MB`, in decimal units as the Athena console shows them. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
@@ -18,7 +18,7 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-export function describeStatistics(statistics: QueryStatistics): string {
+function describeStatistics(statistics: QueryStatistics): string {
   return `athena: query ${statistics.queryExecutionId} scanned ${formatBytes(statistics.dataScannedBytes)}, estimated cost USD ${statistics.estimatedCostUsd.toFixed(6)}\n`;
 }
 

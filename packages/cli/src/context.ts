@@ -48,7 +48,7 @@ export interface CommandContext {
   readonly interactive: boolean;
 }
 
-export const DEFAULT_DATABASE = 'patchboard.duckdb';
+const DEFAULT_DATABASE = 'patchboard.duckdb';
 
 async function loadConfig(path: string | undefined): Promise<Config> {
   if (!path) return parseConfig({}, 'the default configuration');

@@ -28,6 +28,11 @@ export interface ReportOutput {
   readonly result: QueryResult;
 }
 
+/** `1 row`, `2 rows`: a count and its noun. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function renderCsv(result: QueryResult): string {
   return stringify(csvRows(result), { record_delimiter: '\r\n' });
 }
@@ -65,7 +70,7 @@ function renderMarkdown(result: QueryResult): string {
  * with `…`. cli-table3 pads every row to the column's widest cell, so one huge value would otherwise make every
  * row huge. CSV, JSON and the rest carry values whole.
  */
-export const TABLE_CELL_MAX = 80;
+const TABLE_CELL_MAX = 80;
 
 /** A cell as a terminal shows it: control and invisible characters escaped, then capped. */
 function tableCell(value: string): string {
@@ -131,7 +136,7 @@ function renderTable(result: QueryResult, colour: boolean, columns?: number): st
       text = table.toString();
     }
   }
-  return `${text}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
+  return `${text}\n(${counted(result.rows.length, 'row')})\n`;
 }
 
 /** A report as one self-contained HTML document: its title, when it was evaluated and with which parameters. */

@@ -79,7 +79,7 @@ config_instances AS (
 const instant = (text: string) => `try(from_iso8601_timestamp(${text}) AT TIME ZONE 'UTC')`;
 
 /** Rows of `custom_patchboardec2instance` (all its columns, in table order) from the newest snapshots. */
-export function configInstanceRows(): string {
+function configInstanceRows(): string {
   return `WITH ${configCte()}
 SELECT i.accountid, i.region, CAST('EC2Instance' AS varchar) AS resourcetype, i.item.resourceid AS resourceid,
   ${instant('i.item.configurationitemcapturetime')} AS capturetime, CAST('1.0' AS varchar) AS schemaversion,
@@ -94,7 +94,7 @@ LEFT JOIN config_verdicts v ON v.accountid = i.accountid AND v.region = i.region
 }
 
 /** Rows of `custom_patchboardec2tag` from the instances' `configuration.tags` (`[{key, value}]`). */
-export function configTagRows(): string {
+function configTagRows(): string {
   return `WITH ${configCte()}
 SELECT i.accountid, i.region, CAST('EC2Instance' AS varchar) AS resourcetype, i.item.resourceid AS resourceid,
   ${instant('i.item.configurationitemcapturetime')} AS capturetime, CAST('1.0' AS varchar) AS schemaversion,
