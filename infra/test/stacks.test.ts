@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { athenaSchema, LOCAL_ONLY_REPORTS } from '@patchboard/engine-athena';
-import { compileReport, policySchema, REPORTS, trinoDialect } from '@patchboard/core';
+import { athenaSchema } from '@patchboard/engine-athena';
+import { compileReport, policySchema, REPORTS, runsOn, trinoDialect } from '@patchboard/core';
 import { appConfigFromContext } from '../lib/app-config.js';
 import { buildSync } from 'esbuild';
 import { ESBUILD_CONDITIONS, handlerEntry, INFRA_ROOT, INLINE_CODE_LIMIT } from '../lib/bundle.js';
@@ -249,7 +249,7 @@ describe('reporting stack', () => {
     const queries = Object.values(reporting.findResources('AWS::Athena::NamedQuery')) as {
       Properties: { Name: string; Database: string; QueryString: string };
     }[];
-    const athenaReports = REPORTS.filter((r) => !(r.id in LOCAL_ONLY_REPORTS));
+    const athenaReports = REPORTS.filter((r) => runsOn(r, 'athena'));
     expect(queries).toHaveLength(athenaReports.length);
     expect(queries.every((q) => q.Properties.Database === 'patchboard')).toBe(true);
     const recipe = queries.filter((q) => q.Properties.Name.startsWith('Query')).map((q) => q.Properties.Name);

@@ -1,7 +1,6 @@
 import { aws_athena as athena } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { compileReport, policySchema, REPORTS, trinoDialect } from '@patchboard/core';
-import { LOCAL_ONLY_REPORTS } from '@patchboard/engine-athena';
+import { compileReport, policySchema, REPORTS, runsOn, trinoDialect } from '@patchboard/core';
 
 export interface ReportNamedQueriesProps {
   readonly database: string;
@@ -10,11 +9,6 @@ export interface ReportNamedQueriesProps {
 
 /** Evaluation time the SQL is compiled at; only bound parameter values depend on it, never the text. */
 const COMPILE_TIME = Date.UTC(2026, 0, 1);
-
-/** Reports that need a parameter to compile at all; the value is a `?` placeholder in the saved SQL. */
-const REQUIRED_PARAMS: Readonly<Record<string, Record<string, string>>> = {
-  'cve-evidence': { from: '2026-01-01T00:00:00Z', to: '2026-01-31T23:59:59Z' },
-};
 
 export interface ReportQuery {
   readonly id: string;
@@ -31,8 +25,9 @@ export interface ReportQuery {
  */
 export function reportQueries(): ReportQuery[] {
   const context = { policy: policySchema.parse({}), now: COMPILE_TIME, dialect: trinoDialect };
-  return REPORTS.filter((report) => !(report.id in LOCAL_ONLY_REPORTS)).map((report) => {
-    const { query } = compileReport(report.id, REQUIRED_PARAMS[report.id] ?? {}, context);
+  return REPORTS.filter((report) => runsOn(report, 'athena')).map((report) => {
+    // A report's example parameters (which some need to compile at all) stay `?` placeholders in the saved SQL.
+    const { query } = compileReport(report.id, report.example ?? {}, context);
     const parameters = query.parameters.length;
     return {
       id: report.id,

@@ -3,12 +3,11 @@
  * estimated cost go to standard error (the answer stays alone on standard output), and Ctrl-C stops the
  * running query in Athena instead of leaving it to run, and bill, on its own.
  */
-import { PatchboardError, type QueryEngine } from '@patchboard/core';
-import { AthenaQueryEngine, LOCAL_ONLY_REPORTS, type QueryStatistics } from '@patchboard/engine-athena';
-import type { CommandContext } from './context.js';
+import type { QueryEngine } from '@patchboard/core';
+import { AthenaQueryEngine, type QueryStatistics } from '@patchboard/engine-athena';
 
 /** `52.4 MB`, in decimal units as the Athena console shows them. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
@@ -19,12 +18,21 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-export function describeStatistics(statistics: QueryStatistics): string {
+function describeStatistics(statistics: QueryStatistics): string {
   return `athena: query ${statistics.queryExecutionId} scanned ${formatBytes(statistics.dataScannedBytes)}, estimated cost USD ${statistics.estimatedCostUsd.toFixed(6)}\n`;
 }
 
-export function athenaEngine(context: CommandContext, signal?: AbortSignal): AthenaQueryEngine {
-  const { workgroup, database, outputLocation, region, catalog } = context.athena;
+/** Where and how `--engine athena` runs queries: flags over the configuration file's `athena` section. */
+export interface AthenaSettings {
+  readonly workgroup: string;
+  readonly database: string;
+  readonly outputLocation: string | undefined;
+  readonly region: string | undefined;
+  readonly catalog: string | undefined;
+}
+
+export function athenaEngine(settings: AthenaSettings, signal?: AbortSignal): AthenaQueryEngine {
+  const { workgroup, database, outputLocation, region, catalog } = settings;
   return new AthenaQueryEngine({
     workgroup,
     database,
@@ -40,14 +48,14 @@ export function athenaEngine(context: CommandContext, signal?: AbortSignal): Ath
 }
 
 /** The engine for a command, stopping its queries on Ctrl-C for as long as it is open. */
-export function openAthenaEngine(context: CommandContext): QueryEngine {
+export function openAthenaEngine(settings: AthenaSettings): QueryEngine {
   const controller = new AbortController();
   const interrupt = () => {
     process.stderr.write('patchboard: stopping the Athena query (Ctrl-C)…\n');
     controller.abort();
   };
   process.once('SIGINT', interrupt);
-  const engine = athenaEngine(context, controller.signal);
+  const engine = athenaEngine(settings, controller.signal);
   return {
     dialect: engine.dialect,
     run: (query, options) => engine.run(query, options),
@@ -56,15 +64,4 @@ export function openAthenaEngine(context: CommandContext): QueryEngine {
       await engine.close();
     },
   };
-}
-
-/** Refuses the reports that read a DuckDB database's own bookkeeping. */
-export function checkReportOnAthena(id: string): void {
-  const reason = LOCAL_ONLY_REPORTS[id];
-  if (reason) {
-    throw new PatchboardError(
-      'USAGE',
-      `Report ${id} does not run on Athena: ${reason}. Run it with --engine duckdb on a database built by \`patchboard ingest\`.`,
-    );
-  }
 }

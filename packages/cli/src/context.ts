@@ -5,6 +5,10 @@ import { access, readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import {
   type Config,
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  type EngineName,
+  ENGINES,
   formatInstant,
   parseConfig,
   parseIsoInstant,
@@ -12,9 +16,8 @@ import {
   type QueryEngine,
   type ReportContext,
 } from '@patchboard/core';
+import type { AthenaSettings } from './athena-engine.js';
 import type { OutputFormat } from './output.js';
-
-export type EngineName = 'duckdb' | 'athena';
 
 export interface GlobalOptions {
   readonly db?: string;
@@ -27,15 +30,6 @@ export interface GlobalOptions {
   readonly asOf?: string;
   readonly format?: OutputFormat;
   readonly out?: string;
-}
-
-/** Where and how `--engine athena` runs queries: flags over the configuration file's `athena` section. */
-export interface AthenaSettings {
-  readonly workgroup: string;
-  readonly database: string;
-  readonly outputLocation: string | undefined;
-  readonly region: string | undefined;
-  readonly catalog: string | undefined;
 }
 
 export interface CommandContext {
@@ -54,7 +48,7 @@ export interface CommandContext {
   readonly interactive: boolean;
 }
 
-export const DEFAULT_DATABASE = 'patchboard.duckdb';
+const DEFAULT_DATABASE = 'patchboard.duckdb';
 
 async function loadConfig(path: string | undefined): Promise<Config> {
   if (!path) return parseConfig({}, 'the default configuration');
@@ -100,9 +94,12 @@ export async function resolveContext(options: GlobalOptions): Promise<CommandCon
   }
   const asOf = options.asOf ? instant('--as-of', options.asOf) : undefined;
   const now = asOf ?? (options.now ? instant('--now', options.now) : Date.now());
-  const engine = options.engine ?? config.engine ?? 'duckdb';
-  if (engine !== 'duckdb' && engine !== 'athena') {
-    throw new PatchboardError('USAGE', `--engine ${String(engine)} is not an engine; give duckdb or athena.`);
+  const engine = options.engine ?? config.engine ?? DEFAULT_ENGINE;
+  if (!Object.hasOwn(ENGINES, engine)) {
+    throw new PatchboardError(
+      'USAGE',
+      `--engine ${String(engine)} is not an engine; give ${ENGINE_NAMES.join(' or ')}.`,
+    );
   }
   const outputLocation = options.outputLocation ?? config.athena?.outputLocation;
   if (outputLocation !== undefined && !/^s3:\/\/[^/]+/.test(outputLocation)) {
@@ -134,28 +131,44 @@ export function reportContext(context: CommandContext, engine: QueryEngine): Rep
   return { policy: context.config.policy, now: context.now, dialect: engine.dialect };
 }
 
+/**
+ * Standard output's width when a person reads it in a terminal (tables fit it); undefined for files and pipes,
+ * and for a pseudo-terminal that was given no size (it reports 0 columns).
+ */
+export function terminalColumns(context: CommandContext): number | undefined {
+  return context.interactive ? process.stdout.columns || undefined : undefined;
+}
+
 export function evaluationTime(context: CommandContext): string {
   return formatInstant(context.now);
 }
 
-/** Opens the database read-only for queries; the engine package is loaded only by commands that need it. */
-export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
-  if (context.engine === 'athena') {
+/** How each engine opens for a command; its package is loaded only by commands that query. */
+const OPEN_ENGINE: Record<EngineName, (context: CommandContext) => Promise<QueryEngine>> = {
+  duckdb: async (context) => {
+    try {
+      await access(context.databasePath);
+    } catch {
+      throw new PatchboardError(
+        'NOT_FOUND',
+        `There is no database at ${context.databasePath}. Run \`patchboard ingest <bucket-copy> --db ${context.databasePath}\` first, or point --db at an existing one.`,
+      );
+    }
+    const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
+    return new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+  },
+  athena: async (context) => {
     const { openAthenaEngine } = await import('./athena-engine.js');
-    const engine = openAthenaEngine(context);
-    // The engine refuses --as-of with its own message, so it must see it.
-    return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
-  }
-  try {
-    await access(context.databasePath);
-  } catch {
-    throw new PatchboardError(
-      'NOT_FOUND',
-      `There is no database at ${context.databasePath}. Run \`patchboard ingest <bucket-copy> --db ${context.databasePath}\` first, or point --db at an existing one.`,
-    );
-  }
-  const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
-  const engine = new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+    return openAthenaEngine(context.athena);
+  },
+};
+
+/**
+ * The engine for queries (a DuckDB database opens read-only). With --as-of every query reads history as of
+ * that instant; an engine that cannot refuses with its own message, so it must see it.
+ */
+export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
+  const engine = await OPEN_ENGINE[context.engine](context);
   return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
 }
 

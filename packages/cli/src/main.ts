@@ -3,7 +3,7 @@
  * become exit codes (0 ok, 1 failure, 2 usage, 3 threshold breached) and one-line messages.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { isPatchboardError } from '@patchboard/core';
+import { ENGINE_NAMES, ENGINES, isPatchboardError } from '@patchboard/core';
 import { registerAthena } from './commands/athena.js';
 import { registerAuditPack } from './commands/audit-pack.js';
 import { registerChanges } from './commands/changes.js';
@@ -42,8 +42,11 @@ export function buildProgram(): Command {
       'evaluate the fleet as history knew it at this time, e.g. 2026-10-31T23:59:59Z (the month-end figure)',
     )
     .addOption(
-      new Option('--engine <engine>', 'query engine: the DuckDB database, or Amazon Athena over the bucket')
-        .choices(['duckdb', 'athena'])
+      new Option(
+        '--engine <engine>',
+        `query engine: ${ENGINE_NAMES.map((name) => `${name} (${ENGINES[name].summary})`).join(', ')}`,
+      )
+        .choices(ENGINE_NAMES)
         .env('PATCHBOARD_ENGINE'),
     )
     .option('--workgroup <name>', 'Athena workgroup (--engine athena; default primary)')

@@ -22,6 +22,11 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 /** The formats rendered as text here; `pdf` is printed from the `html` document (./print.ts). */
 export type TextFormat = Exclude<OutputFormat, 'pdf'>;
 
+/** `1 row`, `2 rows`: a count and its noun. */
+export function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function renderCsv(result: QueryResult): string {
   return stringify(csvRows(result), { record_delimiter: '\r\n' });
 }
@@ -59,7 +64,7 @@ function renderMarkdown(result: QueryResult): string {
  * with `…`. cli-table3 pads every row to the column's widest cell, so one huge value would otherwise make every
  * row huge. CSV, JSON and the rest carry values whole.
  */
-export const TABLE_CELL_MAX = 80;
+const TABLE_CELL_MAX = 80;
 
 /** A cell as a terminal shows it: control and invisible characters escaped, then capped. */
 function tableCell(value: string): string {
@@ -67,15 +72,65 @@ function tableCell(value: string): string {
   return truncate(terminalCellText(value.slice(0, TABLE_CELL_MAX * 4)), TABLE_CELL_MAX);
 }
 
-function renderTable(result: QueryResult, colour: boolean): string {
+/** The narrowest a column is cut to on a narrow terminal, padding included: three characters and `…`. */
+const TABLE_COLUMN_MIN = 6;
+
+/**
+ * Column widths (padding included) for a table at most `columns` wide, borders included: when the widest
+ * columns do not fit, they are cut to one common width and the narrow ones keep theirs, so a long name or
+ * instance list gives way before a count does. Below TABLE_COLUMN_MIN a column is not cut further, so a table
+ * of very many columns can still be wider than a very narrow terminal.
+ */
+export function fitColumnWidths(natural: readonly number[], columns: number): number[] {
+  const room = columns - (natural.length + 1);
+  const total = natural.reduce((sum, width) => sum + width, 0);
+  if (total <= room) return [...natural];
+  // The largest common cap with which the columns fit: narrow columns (below the cap) keep their width.
+  const ascending = [...natural].sort((a, b) => a - b);
+  let used = 0;
+  let cap = 0;
+  for (const [index, width] of ascending.entries()) {
+    cap = Math.floor((room - used) / (ascending.length - index));
+    if (width > cap) break;
+    used += width;
+  }
+  const widths = natural.map((width) => Math.min(width, Math.max(cap, TABLE_COLUMN_MIN)));
+  // What the rounding down left over goes to the cut columns, left to right.
+  let spare = room - widths.reduce((sum, width) => sum + width, 0);
+  for (const [index, width] of widths.entries()) {
+    if (spare <= 0) break;
+    if (width < natural[index]!) {
+      widths[index] = width + 1;
+      spare--;
+    }
+  }
+  return widths;
+}
+
+/**
+ * An aligned table, with a rule under the header only. With `columns` (a terminal's width) wide columns are
+ * cut so that every line fits, each cut cell ending in `…`; CSV, JSON and the other formats keep values whole.
+ */
+function renderTable(result: QueryResult, colour: boolean, columns?: number): string {
   const header = result.columns.map((c) => c.name);
   const table = new Table({
     head: header,
-    style: colour ? {} : { head: [], border: [] },
+    style: { compact: true, ...(colour ? {} : { head: [], border: [] }) },
     colAligns: result.columns.map((c) => (c.type === 'integer' || c.type === 'number' ? 'right' : 'left')),
   });
   for (const row of result.rows) table.push(header.map((name) => tableCell(cellText(row[name] ?? null))));
-  return `${table.toString()}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
+  let text = table.toString();
+  if (columns !== undefined) {
+    // cli-table3 measures each column (display width, wide characters counted twice) as it draws; given
+    // fixed widths, it cuts a wider cell with `…`.
+    const natural = table.options.colWidths.map((width) => width ?? 0);
+    const fitted = fitColumnWidths(natural, columns);
+    if (fitted.some((width, index) => width !== natural[index])) {
+      table.options.colWidths = fitted;
+      text = table.toString();
+    }
+  }
+  return `${text}\n(${counted(result.rows.length, 'row')})\n`;
 }
 
 /** A report as one self-contained HTML document: its title, when it was evaluated and with which parameters. */
@@ -92,7 +147,16 @@ export function renderHtmlReport(output: ReportDocument): string {
   });
 }
 
-export function renderReport(output: ReportDocument, format: TextFormat, colour = false): string {
+/**
+ * The report in a format. For a person's terminal the table gets colour and fits `columns` (standard output's
+ * width); for a file or a pipe it keeps its natural width.
+ */
+export function renderReport(
+  output: ReportDocument,
+  format: TextFormat,
+  colour = false,
+  columns?: number,
+): string {
   const { result } = output;
   switch (format) {
     case 'html':
@@ -106,7 +170,7 @@ export function renderReport(output: ReportDocument, format: TextFormat, colour 
     case 'md':
       return renderMarkdown(result);
     case 'table':
-      return renderTable(result, colour);
+      return renderTable(result, colour, columns);
   }
 }
 

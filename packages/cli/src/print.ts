@@ -3,7 +3,7 @@
  * for, write to `--out` or standard output.
  */
 import { PatchboardError, type QueryEngine, type QueryResult, type ReportDocument } from '@patchboard/core';
-import { type CommandContext, evaluationTime, openQueryEngine } from './context.js';
+import { type CommandContext, evaluationTime, openQueryEngine, terminalColumns } from './context.js';
 import { emit, renderHtmlReport, renderReport } from './output.js';
 
 /** Runs `work` with the database's query engine, closing it whatever happens. */
@@ -50,7 +50,7 @@ export async function printResult(
     return;
   }
   await emit(
-    renderReport(full, context.format, context.interactive),
+    renderReport(full, context.format, context.interactive, terminalColumns(context)),
     context.out,
     context.format === 'table',
   );

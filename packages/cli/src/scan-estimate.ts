@@ -12,6 +12,7 @@ import {
   DEFAULT_POLICY,
   INVENTORY_TYPES,
   REPORTS,
+  runsOn,
   tableColumns,
   trinoDialect,
   type InventoryTypeSpec,
@@ -58,11 +59,6 @@ export interface ScanEstimate {
   readonly ratio: number | null;
 }
 
-/** Parameters for the reports that cannot run without one. */
-const REQUIRED: Record<string, Record<string, unknown>> = {
-  'cve-evidence': { from: '2026-01-01T00:00:00Z' },
-};
-
 /**
  * The estimate for every catalogue report that runs on Athena, from the Parquet column sizes (table → column
  * → bytes) and the JSON bytes per inventory type name (`AWS:ComplianceItem` → bytes).
@@ -70,11 +66,10 @@ const REQUIRED: Record<string, Record<string, unknown>> = {
 export function estimateScans(
   parquetColumnBytes: ReadonlyMap<string, Readonly<Record<string, number>>>,
   jsonBytesByType: ReadonlyMap<string, number> | undefined,
-  skip: ReadonlySet<string>,
 ): ScanEstimate[] {
   const context = { policy: DEFAULT_POLICY, now: Date.parse('2026-10-31T12:00:00Z'), dialect: trinoDialect };
-  return REPORTS.filter((r) => !skip.has(r.id)).map((report) => {
-    const { sql } = compileReport(report.id, REQUIRED[report.id] ?? {}, context).query;
+  return REPORTS.filter((r) => runsOn(r, 'athena')).map((report) => {
+    const { sql } = compileReport(report.id, report.example ?? {}, context).query;
     let parquet = 0;
     let json = 0;
     for (const [type, columns] of columnsRead(sql)) {

@@ -13,11 +13,13 @@ import {
   compileReport,
   DEFAULT_POLICY,
   duckdbDialect,
+  findReport,
   HISTORY_TABLES,
   INVENTORY_TYPES,
   parseBucketKey,
+  runsOn,
 } from '@patchboard/core';
-import { athenaSchema, CONFIG_SNAPSHOT_TABLE, LOCAL_ONLY_REPORTS } from '@patchboard/engine-athena';
+import { athenaSchema, CONFIG_SNAPSHOT_TABLE } from '@patchboard/engine-athena';
 import {
   compactToParquet,
   DuckDbQueryEngine,
@@ -291,7 +293,7 @@ const cases = reportCases({
   'cve-evidence': { default: { from: '2026-01-01T00:00:00Z' } },
   'node-compliance': { default: {}, team: { team: 'payments' } },
   // The recipe's queries take 20 rows in no order, so two correct engines may pick different ones.
-}).filter((c) => !(c.id in LOCAL_ONLY_REPORTS) && !c.id.startsWith('recipe-'));
+}).filter((c) => runsOn(findReport(c.id), 'athena') && !c.id.startsWith('recipe-'));
 
 describe('the Athena views over the bucket equal the ingested tables', () => {
   it('every inventory table has the same rows', async () => {

@@ -3,6 +3,7 @@
  * team give it) and the month's window. The command line writes the whole pack (with HTML and PDF); the
  * delivery Lambda writes its tables on Athena. Both read the sections from here.
  */
+import type { QueryResult } from './engine.js';
 import { PatchboardError } from './errors.js';
 import { formatInstant } from './timestamp.js';
 
@@ -13,6 +14,13 @@ export interface PackSection {
   readonly intro: string;
   readonly report: string;
   readonly params: (month: MonthWindow, team: string | undefined) => Record<string, string>;
+}
+
+/** One section as run: its parameters after validation and defaults, and its rows. */
+export interface PackTable {
+  readonly section: PackSection;
+  readonly params: Record<string, unknown>;
+  readonly result: QueryResult;
 }
 
 export interface MonthWindow {

@@ -3,6 +3,7 @@
  * trust boundary; every default is written here, so `patchboard config` style output can show it.
  */
 import { z } from 'zod';
+import { ENGINE_NAMES } from './engine.js';
 import { PatchboardError } from './errors.js';
 import { SEVERITIES } from './patch-state.js';
 
@@ -234,7 +235,7 @@ export const configSchema = z
     /** The DuckDB database file; `--db` wins over this. */
     database: z.string().min(1).optional(),
     /** The query engine reports run on (`--engine`); default `duckdb`. */
-    engine: z.enum(['duckdb', 'athena']).optional(),
+    engine: z.enum(ENGINE_NAMES).optional(),
     athena: athenaConfigSchema.optional(),
     policy: policySchema.default(policySchema.parse({})),
     /** Thresholds for `patchboard check`, which exits with 3 when one is breached. */

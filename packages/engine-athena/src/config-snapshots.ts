@@ -2,7 +2,7 @@
  * AWS Config snapshots on Athena: the same EC2 instance list the DuckDB ingest derives from them
  * (engine-duckdb config-snapshots.ts, core config-snapshot.ts), as SQL over the delivered objects.
  *
- * One table reads every object under the Config `AWSLogs/` root (the recipe's `aws_config_snapshot` shape,
+ * One table (schema.ts, `configSnapshotTable`) reads every object under the Config `AWSLogs/` root (the recipe's `aws_config_snapshot` shape,
  * unpartitioned like the inventory tables, for the same reasons). The rows for `custom_patchboardec2instance`
  * and `custom_patchboardec2tag` come from the newest snapshot of each account and Region, found by the delivery
  * time in the object's name, so a new account's instances appear with its first snapshot.
@@ -11,29 +11,8 @@
  * `configuration` is tried in Config's spelling and in lower case.
  */
 import { EC2_INSTANCE_TYPE, EC2_TAG_TYPE } from '@patchboard/core';
-import type { AthenaTable } from './schema.js';
 
 export const CONFIG_SNAPSHOT_TABLE = 'aws_config_snapshot_json';
-
-export function configSnapshotTable(location: string): AthenaTable {
-  return {
-    name: CONFIG_SNAPSHOT_TABLE,
-    columns: [
-      { name: 'fileversion', type: 'string' },
-      { name: 'configsnapshotid', type: 'string' },
-      {
-        name: 'configurationitems',
-        type: 'array<struct<configurationitemcapturetime:string,awsaccountid:string,awsregion:string,resourcetype:string,resourceid:string,configuration:string>>',
-      },
-    ],
-    location,
-    serde: 'org.openx.data.jsonserde.JsonSerDe',
-    serdeProperties: { 'ignore.malformed.json': 'true', 'case.insensitive': 'true' },
-    inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-    outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-    tableProperties: { classification: 'json', 'patchboard.source': 'aws-config' },
-  };
-}
 
 /**
  * `"$path"` of a snapshot object (core's parseConfigSnapshotKey): groups 1 account and 2 Region of the folder,
@@ -100,7 +79,7 @@ config_instances AS (
 const instant = (text: string) => `try(from_iso8601_timestamp(${text}) AT TIME ZONE 'UTC')`;
 
 /** Rows of `custom_patchboardec2instance` (all its columns, in table order) from the newest snapshots. */
-export function configInstanceRows(): string {
+function configInstanceRows(): string {
   return `WITH ${configCte()}
 SELECT i.accountid, i.region, CAST('EC2Instance' AS varchar) AS resourcetype, i.item.resourceid AS resourceid,
   ${instant('i.item.configurationitemcapturetime')} AS capturetime, CAST('1.0' AS varchar) AS schemaversion,
@@ -115,7 +94,7 @@ LEFT JOIN config_verdicts v ON v.accountid = i.accountid AND v.region = i.region
 }
 
 /** Rows of `custom_patchboardec2tag` from the instances' `configuration.tags` (`[{key, value}]`). */
-export function configTagRows(): string {
+function configTagRows(): string {
   return `WITH ${configCte()}
 SELECT i.accountid, i.region, CAST('EC2Instance' AS varchar) AS resourcetype, i.item.resourceid AS resourceid,
   ${instant('i.item.configurationitemcapturetime')} AS capturetime, CAST('1.0' AS varchar) AS schemaversion,

@@ -9,7 +9,6 @@ export { columnType, normaliseValue } from './normalise.js';
 export {
   athenaSchema,
   checkDatabaseName,
-  LOCAL_ONLY_REPORTS,
   normaliseLocation,
   renderDatabaseDdl,
   renderTableDdl,

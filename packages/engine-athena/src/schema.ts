@@ -41,7 +41,7 @@ import {
   type ColumnKind,
   type InventoryTypeSpec,
 } from '@patchboard/core';
-import { CONFIG_DERIVED, configSnapshotTable } from './config-snapshots.js';
+import { CONFIG_DERIVED, CONFIG_SNAPSHOT_TABLE } from './config-snapshots.js';
 
 export type StorageFormat = 'json' | 'parquet';
 
@@ -150,6 +150,27 @@ function parquetColumns(type: InventoryTypeSpec): AthenaColumn[] {
   return tableColumns(type)
     .filter((c) => c.name !== 'accountid' && c.name !== 'region')
     .map((c) => ({ name: c.name, type: PARQUET_TYPES[c.kind] }));
+}
+
+/** The table over every object AWS Config delivers under its `AWSLogs/` root (config-snapshots.ts reads it). */
+function configSnapshotTable(location: string): AthenaTable {
+  return {
+    name: CONFIG_SNAPSHOT_TABLE,
+    columns: [
+      { name: 'fileversion', type: 'string' },
+      { name: 'configsnapshotid', type: 'string' },
+      {
+        name: 'configurationitems',
+        type: 'array<struct<configurationitemcapturetime:string,awsaccountid:string,awsregion:string,resourcetype:string,resourceid:string,configuration:string>>',
+      },
+    ],
+    location,
+    serde: JSON_SERDE,
+    serdeProperties: { 'ignore.malformed.json': 'true', 'case.insensitive': 'true' },
+    inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+    tableProperties: { classification: 'json', 'patchboard.source': 'aws-config' },
+  };
 }
 
 /** The JSON SerDe maps a column to a differently named key: only InstanceInformation's `ResourceType`. */
@@ -432,9 +453,3 @@ export function schemaStatements(schema: AthenaSchema, database: string): string
     ...schema.views.map(renderViewDdl),
   ];
 }
-
-/** The reports that read Patchboard's own ingest bookkeeping, which only a DuckDB database has. */
-export const LOCAL_ONLY_REPORTS: Readonly<Record<string, string>> = {
-  'ingest-runs': 'it lists the ingests of a DuckDB database',
-  'ingest-errors': 'it lists the lines a DuckDB ingest could not read',
-};

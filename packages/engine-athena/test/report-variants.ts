@@ -1,6 +1,6 @@
 /**
- * Parameter sets that reach each catalogue report's branches; `default` is the report's own defaults (plus
- * what a report cannot run without). Shared by the Trino SQL validation and the DuckDB/Athena equivalence test.
+ * Parameter sets that reach each catalogue report's branches; `default` is the report's own defaults (or its
+ * declared example, for a report that cannot run without parameters). Shared by the Trino SQL validation and the DuckDB/Athena equivalence test.
  */
 import { FLEET_GROUPS, REPORTS } from '@patchboard/core';
 
@@ -26,7 +26,7 @@ export function reportCases(
   overrides: Record<string, Record<string, Record<string, unknown>>> = {},
 ): ReportCase[] {
   return REPORTS.flatMap((report) =>
-    Object.entries(overrides[report.id] ?? VARIANTS[report.id] ?? { default: {} }).map(
+    Object.entries(overrides[report.id] ?? VARIANTS[report.id] ?? { default: report.example ?? {} }).map(
       ([variant, params]) => ({
         id: report.id,
         variant,

@@ -86,6 +86,16 @@ export interface FleetShape {
   /** The last snapshot's instant. */
   readonly at: number;
   readonly firstSnapshot: number;
+  /** Whether a few nodes carry hostile tag values (see hasHostileTags). */
+  readonly hostileTags: boolean;
+}
+
+/**
+ * Fleets of 20 nodes or more give nodes HOSTILE_NAME_INDEX and HOSTILE_TEAM_INDEX (and one unmanaged
+ * instance) hostile Name and Team values, so every test fleet exercises output escaping; a demo turns it off.
+ */
+export function hasHostileTags(shape: FleetShape): boolean {
+  return shape.hostileTags && shape.nodes >= 20;
 }
 
 /** Why a node steered to NON_COMPLIANT is so at the last snapshot. */
@@ -170,7 +180,7 @@ function drawTags(
   node: { team: string; role: string; environment: Environment; windows: boolean },
 ): { tags: [string, string][]; patchGroup: string | null } {
   const { team, role, environment, windows } = node;
-  const hostile = shape.nodes >= 20;
+  const hostile = hasHostileTags(shape);
   const tags: [string, string][] = [];
   const nameRoll = random();
   if (hostile && index === HOSTILE_NAME_INDEX) tags.push(['Name', HOSTILE_NAME]);
@@ -298,7 +308,7 @@ export function planNode(shape: FleetShape, index: number): NodePlan {
 
   let cause: NonComplianceCause | null = category === 'NON_COMPLIANT' ? weighted(causeRoll, CAUSES) : null;
 
-  const team = index === HOSTILE_TEAM_INDEX && shape.nodes >= 20 ? HOSTILE_TEAM : pick(random, TEAMS);
+  const team = index === HOSTILE_TEAM_INDEX && hasHostileTags(shape) ? HOSTILE_TEAM : pick(random, TEAMS);
   const role = windows ? pick(random, ['iis', 'sql', 'ad', 'app']) : pick(random, ROLES);
   const { tags, patchGroup } = drawTags(random, shape, index, { team, role, environment, windows });
 

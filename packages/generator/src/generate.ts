@@ -15,6 +15,7 @@ import { ConfigSnapshots } from './config-snapshots.js';
 import {
   account,
   type FleetShape,
+  hasHostileTags,
   type NodePlan,
   planNode,
   REGIONS,
@@ -57,6 +58,11 @@ export interface GenerateOptions {
    * (quirks.ts): BOMs, CRLF, key casing, upper-case states, numeric counts, empty objects.
    */
   quirks?: boolean;
+  /**
+   * Default true: fleets of 20 nodes or more carry a few hostile tag values (markup, spreadsheet formulas), so
+   * tests always exercise output escaping. False gives every node an ordinary Name and Team (the demo).
+   */
+  hostileTags?: boolean;
   /**
    * Default false. True also writes, in every copy, the patch catalogue as `patchboard collect` would
    * (patch-catalogue.ts): one line per version of every patch, with its release date, per account and Region.
@@ -126,6 +132,7 @@ function settle(options: GenerateOptions): Settings {
       days,
       at: atMs,
       firstSnapshot: atMs - (days - 1) * DAY,
+      hostileTags: options.hostileTags ?? true,
     },
   };
 }
@@ -144,7 +151,7 @@ export async function generateFleet(options: GenerateOptions): Promise<GenerateS
   const withConfig = unmanagedPct > 0;
   const unmanaged = selectUnmanaged(shape, unmanagedPct);
   // One unmanaged instance carries hostile tags, as nodes HOSTILE_NAME_INDEX and HOSTILE_TEAM_INDEX do.
-  const hostileUnmanaged = shape.nodes >= 20 ? unmanaged.indexOf(1) : -1;
+  const hostileUnmanaged = hasHostileTags(shape) ? unmanaged.indexOf(1) : -1;
   const config = new ConfigSnapshots(scratchDir, shape.seed);
 
   const times = Array.from({ length: shape.days }, (_, d) => shape.firstSnapshot + d * DAY);

@@ -74,7 +74,7 @@ export function registerAthena(program: Command): void {
       const controller = new AbortController();
       const interrupt = () => controller.abort();
       process.once('SIGINT', interrupt);
-      const engine = athenaEngine(context, controller.signal);
+      const engine = athenaEngine(context.athena, controller.signal);
       try {
         for (const [index, statement] of all.entries()) {
           // The database may not exist before the first statement creates it.

@@ -15,22 +15,15 @@ import {
   type MonthWindow,
   monthWindow,
   PACK_SECTIONS,
-  type PackSection,
+  type PackTable,
   PatchboardError,
   type QueryEngine,
-  type QueryResult,
   type ReportContext,
 } from '@patchboard/core';
 import { type CommandContext, reportContext, resolveContext, type GlobalOptions } from '../context.js';
 import { renderCsv } from '../output.js';
 import { withQueryEngine } from '../print.js';
 import { PACKAGE_VERSION } from '../version.js';
-
-export interface PackTable {
-  readonly section: PackSection;
-  readonly params: Record<string, unknown>;
-  readonly result: QueryResult;
-}
 
 /** Runs every section as of the month's end. */
 export async function collectPack(

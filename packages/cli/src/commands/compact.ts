@@ -125,7 +125,6 @@ export function registerCompact(program: Command): void {
         );
       }
       const { openDatabase, closeDatabase, compactToParquet } = await import('@patchboard/engine-duckdb');
-      const { LOCAL_ONLY_REPORTS } = await import('@patchboard/engine-athena');
       const db = await openDatabase(context.databasePath, { readOnly: true });
       const dir = outDir ?? (await mkdtemp(join(tmpdir(), 'patchboard-compact-')));
       try {
@@ -144,11 +143,7 @@ export function registerCompact(program: Command): void {
           `Compacted ${rows} rows of ${tables.filter((t) => t.rows > 0).length} tables into ${where}: ${parquetBytes} bytes of Parquet column data.\n`,
         );
         const json = options.compareJson ? await jsonBytesByType(options.compareJson) : undefined;
-        const estimates = estimateScans(
-          new Map(tables.map((t) => [t.table, t.columnBytes])),
-          json,
-          new Set(Object.keys(LOCAL_ONLY_REPORTS)),
-        );
+        const estimates = estimateScans(new Map(tables.map((t) => [t.table, t.columnBytes])), json);
         await printResult(
           { ...context, out: undefined, interactive: Boolean(process.stdout.isTTY) },
           {

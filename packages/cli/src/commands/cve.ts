@@ -46,7 +46,7 @@ export function registerCve(program: Command): void {
 }
 
 /** The note under a CVE answer naming the nodes it cannot see; empty when there are none. */
-export function cveBlindSpotNote(rows: readonly Record<string, unknown>[]): string {
+function cveBlindSpotNote(rows: readonly Record<string, unknown>[]): string {
   const blind = rows.reduce((sum, row) => sum + Number(row.nodes), 0);
   if (blind === 0) return '';
   const platforms = rows.map((row) => `${String(row.nodes)} ${String(row.platform)}`).join(', ');

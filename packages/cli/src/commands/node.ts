@@ -5,6 +5,7 @@ import {
   openQueryEngine,
   reportContext,
   resolveContext,
+  terminalColumns,
   type GlobalOptions,
 } from '../context.js';
 import { emit, renderReport } from '../output.js';
@@ -69,6 +70,7 @@ export function registerNode(program: Command): void {
             { report: name, generatedAt, params: { node: nodeId }, result: sections[name]! },
             format,
             context.interactive,
+            terminalColumns(context),
           );
           return context.format === 'table' || context.format === 'md'
             ? `${context.format === 'md' ? '## ' : ''}${title}\n${rendered}`

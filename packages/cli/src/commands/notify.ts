@@ -12,7 +12,7 @@ import {
 import { evaluationTime, reportContext, resolveContext, type GlobalOptions } from '../context.js';
 import { type OutgoingMail, sendMails } from '../delivery/email.js';
 import { postJson, slackEscape } from '../delivery/webhook.js';
-import { renderCsv, renderHtmlReport, renderReport } from '../output.js';
+import { counted, renderCsv, renderHtmlReport, renderReport } from '../output.js';
 import { withQueryEngine } from '../print.js';
 import { keyValue } from './options.js';
 
@@ -93,8 +93,10 @@ function slackMessage(part: Part): { text: string } {
   const shown = { columns: output.result.columns, rows: rows.slice(0, SLACK_ROWS) };
   const table = renderReport({ ...output, result: shown }, 'md');
   const heading = `*${slackEscape(output.title ?? output.report)}*${part.team ? ` — team ${slackEscape(part.team)}` : ''}`;
+  const cut = rows.length > SLACK_ROWS ? `, first ${SLACK_ROWS} shown` : '';
+  const block = slackEscape(table.replaceAll('```', "'''"));
   return {
-    text: `${heading}\nEvaluated ${output.generatedAt}: ${rows.length} row${rows.length === 1 ? '' : 's'}${rows.length > SLACK_ROWS ? `, first ${SLACK_ROWS} shown` : ''}.\n\`\`\`\n${slackEscape(table.replaceAll('```', "'''"))}\`\`\``,
+    text: `${heading}\nEvaluated ${output.generatedAt}: ${counted(rows.length, 'row')}${cut}.\n\`\`\`\n${block}\`\`\``,
   };
 }
 
@@ -190,8 +192,13 @@ export function registerNotify(program: Command): void {
         }
       }
       const recipients = new Set(mails.flatMap((m) => m.to)).size;
-      process.stderr.write(
-        `Sent ${options.report}${options.perTeam ? ` as ${parts.length} team message${parts.length === 1 ? '' : 's'}` : ''}: ${mails.length} e-mail${mails.length === 1 ? '' : 's'} to ${recipients} recipient${recipients === 1 ? '' : 's'}${hooks.length > 0 ? `; ${hooks.length * parts.length} post${hooks.length * parts.length === 1 ? '' : 's'} to ${hooks.map((h) => h.name).join(', ')}` : ''}.\n`,
-      );
+      const sent = [`${counted(mails.length, 'e-mail')} to ${counted(recipients, 'recipient')}`];
+      if (hooks.length > 0) {
+        sent.push(
+          `${counted(hooks.length * parts.length, 'post')} to ${hooks.map((h) => h.name).join(', ')}`,
+        );
+      }
+      const split = options.perTeam ? ` as ${counted(parts.length, 'team message')}` : '';
+      process.stderr.write(`Sent ${options.report}${split}: ${sent.join('; ')}.\n`);
     });
 }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { type CompiledQuery, compileReport } from '@patchboard/core';
+import { checkReportRuns, type CompiledQuery, compileReport, type Dialect } from '@patchboard/core';
 import { reportContext, resolveContext, type GlobalOptions } from '../context.js';
 import { emit } from '../output.js';
 import { printResult, withQueryEngine } from '../print.js';
 import { keyValue } from './options.js';
 
 /** The compiled SQL and its parameters; for Athena also the ExecutionParameters exactly as sent. */
-async function printedSql(query: CompiledQuery, dialect: 'duckdb' | 'trino'): Promise<string> {
+async function printedSql(query: CompiledQuery, dialect: Dialect['name']): Promise<string> {
   let text = `${query.sql}\n-- parameters: ${JSON.stringify(query.parameters)}\n`;
   if (dialect === 'trino' && query.parameters.length > 0) {
     const { toExecutionParameter } = await import('@patchboard/engine-athena');
@@ -35,10 +35,7 @@ export function registerReport(program: Command): void {
             await emit(await printedSql(compiled.query, engine.dialect.name), context.out);
             return;
           }
-          if (engine.dialect.name === 'trino') {
-            const { checkReportOnAthena } = await import('../athena-engine.js');
-            checkReportOnAthena(id);
-          }
+          checkReportRuns(compiled.report, context.engine);
           await printResult(context, {
             report: id,
             title: compiled.report.title,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { REPORTS, reportParameterNames } from '@patchboard/core';
+import { ENGINE_NAMES, REPORTS, reportParameterNames, runsOn } from '@patchboard/core';
 import { resolveContext, type GlobalOptions } from '../context.js';
 import { printResult } from '../print.js';
 
@@ -14,9 +14,13 @@ export function registerReports(program: Command): void {
         title: r.title,
         description: r.description,
         params: reportParameterNames(r).join(', '),
+        engines: ENGINE_NAMES.filter((engine) => runsOn(r, engine)).join(', '),
       }));
       const result = {
-        columns: ['id', 'title', 'description', 'params'].map((name) => ({ name, type: 'string' as const })),
+        columns: ['id', 'title', 'description', 'params', 'engines'].map((name) => ({
+          name,
+          type: 'string' as const,
+        })),
         rows,
       };
       await printResult(context, { report: 'reports', title: 'Report catalogue', params: {}, result });

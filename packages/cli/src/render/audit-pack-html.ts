@@ -3,9 +3,7 @@
  * per-instance table carries the columns the monthly report has always had: instance, OS, patch group,
  * baseline, compliance type, status, missing count, severity, last operation time.
  */
-import type { QueryResult, ResultRow } from '@patchboard/core';
-import type { MonthWindow } from '@patchboard/core';
-import type { PackTable } from '../commands/audit-pack.js';
+import type { MonthWindow, PackTable, QueryResult, ResultRow } from '@patchboard/core';
 import { type DocumentSection, renderHtmlDocument } from './document.js';
 import { type ChartStatus, percentBarsSvg, statusBarsSvg } from './svg-charts.js';
 

@@ -30,12 +30,12 @@ const ESCAPES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})Z$/;
 
 /** A cell as text: instants say their zone, lists are joined, nothing is markup. */
-export function cellText(value: ResultValue): string {
+function cellText(value: ResultValue): string {
   if (value === null) return '';
   if (Array.isArray(value)) return value.map(cellText).join(', ');
   if (typeof value === 'string') {

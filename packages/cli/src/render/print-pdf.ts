@@ -52,16 +52,3 @@ export async function printPdf(html: string, footerTitle = ''): Promise<Uint8Arr
     await browser.close();
   }
 }
-
-/** A PNG of the document as a browser shows it: for test artefacts and for looking at a report. */
-export async function screenshotPng(html: string, path: string): Promise<void> {
-  const browser = await launch();
-  try {
-    const page = await (await browser.newContext({ offline: true, javaScriptEnabled: false })).newPage();
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.setContent(html, { waitUntil: 'load' });
-    await page.screenshot({ path, fullPage: true });
-  } finally {
-    await browser.close();
-  }
-}

@@ -1,3 +1,4 @@
+import { CAPABILITIES, type Capability, ENGINE_NAMES, type EngineName, ENGINES } from '../engine.js';
 import { PatchboardError } from '../errors.js';
 import type { CompiledQuery } from '../sql.js';
 import { agentVersions } from './agent-versions.js';
@@ -79,4 +80,29 @@ export function compileReport(
 export function reportParameterNames(report: ReportDefinition): string[] {
   const shape = (report.params as unknown as { shape?: Record<string, unknown> }).shape;
   return shape ? Object.keys(shape) : [];
+}
+
+/** What a report reads that an engine does not have. */
+export function missingCapabilities(report: ReportDefinition, engine: EngineName): Capability[] {
+  const provided: readonly Capability[] = ENGINES[engine].provides;
+  return (Object.keys(report.requires ?? {}) as Capability[]).filter((c) => !provided.includes(c));
+}
+
+export function runsOn(report: ReportDefinition, engine: EngineName): boolean {
+  return missingCapabilities(report, engine).length === 0;
+}
+
+/** Refuses, before any query, a report that reads what the engine does not have, with the report's reasons. */
+export function checkReportRuns(report: ReportDefinition, engine: EngineName): void {
+  const missing = missingCapabilities(report, engine);
+  if (missing.length === 0) return;
+  const reads = missing.map((c) => `${CAPABILITIES[c].title} (${report.requires?.[c]})`).join(' and ');
+  const others = ENGINE_NAMES.filter((name) => runsOn(report, name));
+  throw new PatchboardError(
+    'USAGE',
+    `Report ${report.id} does not run on ${ENGINES[engine].title}: it reads ${reads}, which ${ENGINES[engine].title} does not have. ` +
+      (others.length > 0
+        ? `Run it with ${others.map((name) => `--engine ${name} (${ENGINES[name].summary})`).join(' or ')}.`
+        : 'No engine has it.'),
+  );
 }

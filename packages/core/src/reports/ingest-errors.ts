@@ -7,6 +7,7 @@ export const ingestErrors = defineReport({
   title: 'Ingest errors',
   description:
     'Lines and fields the last ingests could not take, with the object key, line number and reason.',
+  requires: { 'ingest-log': 'to list what the ingests could not read' },
   params: z.object({}).strict(),
   compile() {
     return sql`SELECT object_key, line, reason, excerpt, ingested_at

@@ -17,6 +17,7 @@ export const meanTimeToRemediate = defineReport({
   title: 'Time to remediate',
   description:
     'Days from a patch first seen non-compliant on a node to its InstalledTime, for runs remediated in the window (from/to, default all), by severity and team: mean, median, 90th percentile, max.',
+  requires: { history: 'to date when each item was found and fixed' },
   params: z
     .object({
       by: z.enum(['severity', 'team', 'severity-team']).default('severity-team'),

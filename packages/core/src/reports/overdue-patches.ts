@@ -83,6 +83,7 @@ export const overduePatches = defineReport({
   title: 'Overdue patches',
   description:
     'Patches non-compliant on active nodes for at least minDays UTC calendar days (default 14, security classifications), per node, baseline or Team x Environment.',
+  requires: { history: 'to date when each item was first seen missing' },
   params: overdueParams,
   compile(params, context) {
     const filters = [classificationFilter(sql.raw('r.classification'), params.classification)];

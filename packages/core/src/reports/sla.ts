@@ -30,6 +30,7 @@ export const slaBreaches = defineReport({
   title: 'Patch SLA',
   description:
     'Open non-compliant patch items per team, environment and severity against the policy SLA matrix (policy.sla: days allowed per severity, per environment): how many, how many past their SLA, the oldest.',
+  requires: { history: 'to date when each item was first seen missing' },
   params: z
     .object({
       classification: z.string().min(1).default('any'),

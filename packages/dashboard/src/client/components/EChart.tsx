@@ -13,7 +13,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { chartLabel } from '@patchboard/core/visible-text';
-import { chartHeight, type ChartProps } from './Chart';
+import { chartHeight, type ChartProps } from './chart-props';
 
 echarts.use([Bars, Lines, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
