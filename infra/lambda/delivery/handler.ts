@@ -3,9 +3,10 @@
  * SES and Slack) and `{"task":"daily-snapshot"}` every day (the history snapshot for Athena).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createS3Client } from '@patchboard/aws/s3';
 import {
   formatInstant,
   PatchboardError,
@@ -113,7 +114,7 @@ export async function handler(event: DeliveryEvent): Promise<Record<string, unkn
           workgroup: settings.workgroup,
           timeoutMs: 10 * 60_000,
         }),
-      s3: new S3Client({}),
+      s3: await createS3Client(),
       ses: new SESv2Client({}),
       secrets: new SecretsManagerClient({}),
       now: () => Date.now(),

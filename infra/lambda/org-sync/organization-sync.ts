@@ -20,7 +20,7 @@ import {
   type ResourceDataSyncItem,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { withThrottleRetry, type RetryOptions } from '../shared/retry.js';
+import { type RetryOptions, withRetry } from '@patchboard/aws';
 
 export interface SyncProperties {
   readonly SyncName: string;
@@ -46,7 +46,7 @@ export async function listSyncs(ssm: SSMClient, retry: RetryOptions = {}): Promi
   // paginator that threw is finished). 100 pages is far above the five syncs an account can hold.
   for (let page = 0; page < 100; page++) {
     const input = { SyncType: SYNC_TYPE, MaxResults: 50, ...(token ? { NextToken: token } : {}) };
-    const answer = await withThrottleRetry(() => ssm.send(new ListResourceDataSyncCommand(input)), retry);
+    const answer = await withRetry(() => ssm.send(new ListResourceDataSyncCommand(input)), retry);
     items.push(...(answer.ResourceDataSyncItems ?? []));
     token = answer.NextToken;
     if (!token) break;
@@ -81,7 +81,7 @@ export async function createSync(ssm: SSMClient, props: SyncProperties, retry: R
     );
   }
   if (existing) await deleteSync(ssm, props.SyncName, retry);
-  await withThrottleRetry(
+  await withRetry(
     () =>
       ssm.send(
         new CreateResourceDataSyncCommand({
@@ -104,7 +104,7 @@ export async function createSync(ssm: SSMClient, props: SyncProperties, retry: R
 
 export async function deleteSync(ssm: SSMClient, syncName: string, retry: RetryOptions = {}) {
   try {
-    await withThrottleRetry(
+    await withRetry(
       () => ssm.send(new DeleteResourceDataSyncCommand({ SyncName: syncName, SyncType: SYNC_TYPE })),
       retry,
     );

@@ -8,6 +8,7 @@ import {
   type StartQueryExecutionCommandInput,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { sleep, withRetry } from '@patchboard/aws';
 import {
   type CompiledQuery,
   type Dialect,
@@ -103,20 +104,9 @@ export function toExecutionParameter(value: SqlValue): string {
   return literal;
 }
 
-const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling']);
-const MAX_THROTTLE_RETRIES = 6;
+/** Attempts of one throttled call, the first included (six retries). */
+const THROTTLED_ATTEMPTS = 7;
 const MAX_RESULT_PAGES = 100_000;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Runs compiled queries on Amazon Athena (Trino SQL) over the tables and views of `athena setup`. */
 export class AthenaQueryEngine implements QueryEngine {
@@ -277,24 +267,20 @@ export class AthenaQueryEngine implements QueryEngine {
 
   /** Retries a call Athena throttled, waiting longer each time; other errors become PatchboardErrors. */
   private async call<T>(send: () => Promise<T>): Promise<T> {
-    let wait = this.options.throttleRetryMs ?? 200;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await send();
-      } catch (error) {
-        const name = (error as { name?: string }).name ?? '';
-        if (THROTTLING.has(name) && attempt < MAX_THROTTLE_RETRIES && !this.options.signal?.aborted) {
-          await sleep(wait, this.options.signal);
-          wait *= 2;
-          continue;
-        }
-        if (error instanceof PatchboardError) throw error;
-        throw new PatchboardError(
-          'ENGINE',
-          `Athena refused the request: ${(error as Error).message} (${name || 'no error name'}). Check the AWS credentials, Region, workgroup and permissions (athena:StartQueryExecution, glue:GetTable, s3:GetObject on the bucket).`,
-          { cause: error },
-        );
-      }
+    try {
+      return await withRetry(send, {
+        attempts: THROTTLED_ATTEMPTS,
+        firstWaitMs: this.options.throttleRetryMs ?? 200,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+      });
+    } catch (error) {
+      if (error instanceof PatchboardError) throw error;
+      const name = (error as { name?: string }).name ?? '';
+      throw new PatchboardError(
+        'ENGINE',
+        `Athena refused the request: ${(error as Error).message} (${name || 'no error name'}). Check the AWS credentials, Region, workgroup and permissions (athena:StartQueryExecution, glue:GetTable, s3:GetObject on the bucket).`,
+        { cause: error },
+      );
     }
   }
 
