@@ -3,24 +3,17 @@
  * the Lambda handlers): throttling (wait and try again), network failures, and what else a later attempt may
  * get past.
  *
- * Throttling is the AWS SDK's own classification: `isThrottlingError` of `@smithy/core/retry` (the code that was
- * `@smithy/service-error-classification`; smithy-lang/smithy-typescript, packages/service-error-classification/
- * src/index.ts and constants.ts) takes an error as throttling when its HTTP status is 429, when the service
- * marked it `$retryable: { throttling: true }`, or when its name is one of the SDK's `THROTTLING_ERROR_CODES`
- * (Throttling, ThrottlingException, TooManyRequestsException, RequestLimitExceeded, SlowDown, RequestThrottled,
- * RequestThrottledException, ThrottledException, EC2ThrottledException, BandwidthLimitExceeded,
- * LimitExceededException, PriorRequestNotComplete, ProvisionedThroughputExceededException,
- * TransactionInProgressException). Calling the SDK's function rather than copying its list keeps these retries
- * in step with the ones the SDK itself makes.
+ * Throttling is the AWS SDK's own classification, imported rather than copied: `isThrottlingError` of
+ * smithy-typescript's service-error-classification (packages/service-error-classification/src/index.ts, today
+ * shipped as the `retry` submodule of `@smithy/core`) takes an error as throttling when its HTTP status is 429,
+ * when the service marked it `$retryable: { throttling: true }`, or when its name is one of
+ * `THROTTLING_ERROR_CODES` (constants.ts there: Throttling, ThrottlingException, TooManyRequestsException,
+ * RequestLimitExceeded, SlowDown, RequestThrottled, RequestThrottledException, ThrottledException,
+ * EC2ThrottledException, BandwidthLimitExceeded, LimitExceededException, PriorRequestNotComplete,
+ * ProvisionedThroughputExceededException, TransactionInProgressException). So these retries agree with the
+ * ones the SDK itself makes.
  */
 import { isThrottlingError } from '@smithy/core/retry';
-
-/**
- * "Busy, try again later" outside the SDK's list: SSM answers `TooManyUpdates` ("There are concurrent updates
- * for a resource that supports one update at a time"; SSM API Reference, errors of CreateResourceDataSync and
- * DeleteResourceDataSync) when a StackSet creates syncs in many Regions at once.
- */
-const BUSY_ERROR_NAMES: ReadonlySet<string> = new Set(['TooManyUpdates']);
 
 /** The fields of an SDK error looked at here; none of them carries a credential. */
 interface SdkErrorShape {
@@ -37,9 +30,7 @@ const asError = (error: unknown): SdkErrorShape | undefined =>
 /** Whether `error` (anything thrown) is AWS asking the caller to slow down. */
 export function isThrottling(error: unknown): boolean {
   const e = asError(error);
-  if (e === undefined) return false;
-  if (BUSY_ERROR_NAMES.has(e.name ?? '')) return true;
-  return isThrottlingError(e as Parameters<typeof isThrottlingError>[0]);
+  return e !== undefined && isThrottlingError(e as Parameters<typeof isThrottlingError>[0]);
 }
 
 /** Node's and the SDK's names for a connection that failed or timed out (reset, refused, unreachable). */
