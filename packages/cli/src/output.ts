@@ -3,12 +3,11 @@
  * files get the format asked for. CSV is RFC 4180 and safe to open in a spreadsheet.
  */
 import { writeFile } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
 import Table from 'cli-table3';
 import {
   cellText,
-  csvRows,
   type QueryResult,
+  renderCsv,
   terminalCellText,
   terminalText,
   truncate,
@@ -26,10 +25,6 @@ export interface ReportOutput {
   readonly generatedAt: string;
   readonly params: Record<string, unknown>;
   readonly result: QueryResult;
-}
-
-export function renderCsv(result: QueryResult): string {
-  return stringify(csvRows(result), { record_delimiter: '\r\n' });
 }
 
 /**

@@ -59,6 +59,11 @@ export interface AthenaQueryEngineOptions {
   readonly throttleRetryMs?: number;
   /** Told of each finished query: bytes scanned and estimated cost. */
   readonly onStatistics?: (statistics: QueryStatistics) => void;
+  /**
+   * `current-only` when the database's tables are the sync bucket itself (`athena setup` without `--parquet`):
+   * its history views hold one observation, so `asOf` cannot look back past the newest capture. Default `kept`.
+   */
+  readonly history?: 'kept' | 'current-only';
 }
 
 const BYTES_PER_MB = 1024 ** 2;
@@ -111,6 +116,7 @@ const MAX_RESULT_PAGES = 100_000;
 /** Runs compiled queries on Amazon Athena (Trino SQL) over the tables and views of `athena setup`. */
 export class AthenaQueryEngine implements QueryEngine {
   readonly dialect: Dialect = trinoDialect;
+  readonly history: 'kept' | 'current-only';
   private readonly client: AthenaClient;
   private readonly ownsClient: boolean;
   /** Every finished query of this engine, in order. */
@@ -119,6 +125,7 @@ export class AthenaQueryEngine implements QueryEngine {
   constructor(private readonly options: AthenaQueryEngineOptions) {
     this.client = options.client ?? new AthenaClient(options.region ? { region: options.region } : {});
     this.ownsClient = options.client === undefined;
+    this.history = options.history ?? 'kept';
   }
 
   /** Bytes scanned and estimated cost over every query so far. */
