@@ -90,6 +90,7 @@ export function createHandler(deps: DeliveryDeps) {
       const policy = policySchema.parse({});
       // The CLI's pack, CSV, JSON and manifest alike (core builds both); the HTML and PDF stay with the CLI.
       const pack = await collectAuditPack(engine, { policy, now, dialect: engine.dialect }, { month });
+      // The workspaces share one version (the CLI's manifests record packages/cli's, the same number).
       const manifest = await packManifest(pack, pack.files, { version: infraPackage.version, policy });
       const keys = await writePack(deps.s3, settings.bucket, month, [...pack.files, manifest.file]);
       const rows = pack.tables.map((t) => ({ file: t.section.file, rows: t.result.rows.length }));
