@@ -68,5 +68,7 @@ describe('backoffMs', () => {
     expect(backoffMs(3, { firstWaitMs: 500, maxWaitMs: 3000 })).toBe(3000);
     expect(backoffMs(2, { firstWaitMs: 500, jitter: 'full' }, () => 0.25)).toBe(500);
     expect(backoffMs(2, { firstWaitMs: 500, jitter: 'full' }, () => 0.999)).toBe(1998);
+    expect(backoffMs(2, { firstWaitMs: 500, jitter: 'equal' }, () => 0)).toBe(1000);
+    expect(backoffMs(2, { firstWaitMs: 500, jitter: 'equal' }, () => 0.5)).toBe(1500);
   });
 });

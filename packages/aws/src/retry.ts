@@ -14,10 +14,11 @@ export interface RetryOptions {
   /** No wait is longer than this; default 20,000. */
   readonly maxWaitMs?: number;
   /**
-   * `full`: each wait is a random time up to the doubled wait (AWS Architecture Blog, "Exponential Backoff And
-   * Jitter"), so callers throttled together do not return together. Default `none`: the doubled wait itself.
+   * AWS Architecture Blog, "Exponential Backoff And Jitter": `full` waits a random time up to the doubled wait,
+   * `equal` half of it plus a random time up to the other half (never less than half: an outage gets that long
+   * to pass), so callers failing together do not return together. Default `none`: the doubled wait itself.
    */
-  readonly jitter?: 'none' | 'full';
+  readonly jitter?: 'none' | 'full' | 'equal';
   /** Which errors are worth another attempt; default `isThrottling`. */
   readonly retryable?: (error: unknown) => boolean;
   /** Stops waiting and retrying: the last error is raised. */
@@ -43,7 +44,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** The wait before attempt `attempt + 2`, after `attempt + 1` throttled attempts (0-based `attempt`). */
 export function backoffMs(attempt: number, options: RetryOptions = {}, random: () => number = Math.random) {
   const capped = Math.min(options.maxWaitMs ?? 20_000, (options.firstWaitMs ?? 500) * 2 ** attempt);
-  return options.jitter === 'full' ? Math.floor(random() * capped) : capped;
+  if (options.jitter === 'full') return Math.floor(random() * capped);
+  if (options.jitter === 'equal') return Math.floor(capped / 2 + random() * (capped / 2));
+  return capped;
 }
 
 /**

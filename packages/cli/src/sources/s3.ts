@@ -89,8 +89,9 @@ export class S3Source implements SourceReader {
         {
           attempts: READ_ROUNDS,
           firstWaitMs: ROUND_DELAY_MS,
-          // Jittered, so the reads in flight do not all come back at the same instant.
-          jitter: 'full',
+          // Jittered, so the reads in flight do not all come back at the same instant, and never less than
+          // half the doubled wait, so a short network cut has passed before the last round.
+          jitter: 'equal',
           retryable: (error) => !this.fatal && !isNoSuchKey(error) && isRetryable(error),
           signal: this.cancelReads.signal,
         },
