@@ -16,7 +16,7 @@ COPY . .
 RUN npm ci --no-audit --no-fund \
   && npm run build \
   && npm pack --pack-destination /packs \
-    -w @patchboard/core -w @patchboard/generator -w @patchboard/engine-duckdb \
+    -w @patchboard/core -w @patchboard/generator -w @patchboard/aws -w @patchboard/engine-duckdb \
     -w @patchboard/engine-athena -w @patchboard/dashboard -w @patchboard/cli
 
 # Stage 2: the tarballs alone, production dependencies only (DuckDB's native addon for this platform comes with

@@ -1,5 +1,6 @@
 // Type-aware lint plus the import-direction rules of docs/architecture.md:
-// core imports nothing of ours; engines import core only; nothing imports the cli.
+// core and aws (the AWS commons) import nothing of ours; engines import core and aws only; the dashboard
+// imports core only; nothing imports the cli.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -44,6 +45,8 @@ export default tseslint.config(
   },
   { files: ['packages/core/src/**'], rules: restrict(['@patchboard/*', 'node:*', '@duckdb/*']) },
   { files: ['packages/generator/src/**'], rules: restrict(['@patchboard/*']) },
+  // The AWS commons is a leaf beside core: engines, the cli and infra import it; it imports nothing of ours.
+  { files: ['packages/aws/src/**'], rules: restrict(['@patchboard/*', '@duckdb/*']) },
   {
     files: ['packages/engine-duckdb/src/**'],
     rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator']),
@@ -54,7 +57,14 @@ export default tseslint.config(
   },
   {
     files: ['packages/dashboard/src/server/**'],
-    rules: restrict(['@patchboard/cli', '@patchboard/engine-*', '@patchboard/generator', '@duckdb/*']),
+    rules: restrict([
+      '@patchboard/cli',
+      '@patchboard/engine-*',
+      '@patchboard/generator',
+      '@patchboard/aws',
+      '@patchboard/aws/*',
+      '@duckdb/*',
+    ]),
   },
   {
     // The browser client runs in a page: nothing of Node, nothing of ours but its own files, core's

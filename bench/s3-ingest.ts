@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { closeDatabase, ingest, openDatabase } from '@patchboard/engine-duckdb';
 import { generateFleet } from '@patchboard/generator';
-import { createS3Client, S3_READ_CONCURRENCY } from '../packages/cli/src/aws/s3.js';
+import { createS3Client, S3_READ_CONCURRENCY } from '@patchboard/aws/s3';
 import { S3Source } from '../packages/cli/src/sources/s3.js';
 import { startSwift, SWIFT_ADMIN, SWIFT_REGION } from '../packages/cli/test/support/swift.js';
 

@@ -14,8 +14,7 @@ import {
   type CompiledQuery,
   type QueryResult,
 } from '@patchboard/core';
-import { createHandler, type DeliverySettings } from '../lambda/delivery/handler.js';
-import { previousMonth } from '../lambda/delivery/pack.js';
+import { createHandler, previousMonth, type DeliverySettings } from '../lambda/delivery/handler.js';
 import { snapshotColumns } from '../lambda/delivery/snapshot.js';
 
 const s3 = mockClient(S3Client);
@@ -46,6 +45,8 @@ function fakeEngine() {
     closed: () => closed,
     engine: {
       dialect: trinoDialect,
+      // As the deployed Athena engine: the sync bucket's current objects, evaluated at the run.
+      history: 'current-only' as const,
       run: (query: CompiledQuery) => {
         ran.push(query);
         return Promise.resolve(RESULT);
@@ -137,11 +138,11 @@ describe('monthly-pack', () => {
 
     const manifest = JSON.parse(puts.at(-1)?.Body as string) as {
       month: string;
-      evaluatedAt: string;
+      dataCutOff: string;
       files: { path: string; bytes: number; sha256: string }[];
     };
     expect(manifest.month).toBe('2026-10');
-    expect(manifest.evaluatedAt).toBe('2026-11-01T06:00:00Z');
+    expect(manifest.dataCutOff).toBe('2026-11-01T06:00:00Z');
     expect(manifest.files).toHaveLength(PACK_SECTIONS.length * 2);
     for (const file of manifest.files) {
       const body = puts.find((p) => p.Key === `packs/2026-10/${file.path}`)?.Body as string;

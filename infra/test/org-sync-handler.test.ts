@@ -5,13 +5,19 @@ import {
   SSMClient,
   type ResourceDataSyncItem,
 } from '@aws-sdk/client-ssm';
+import { Readable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../lambda/org-sync/handler.js';
-import { createSync, deleteSync, listSyncs, SyncLimitError } from '../lambda/org-sync/organization-sync.js';
+import {
+  createSync,
+  deleteSync,
+  listSyncs,
+  SYNC_CLIENT_CONFIG,
+  SyncLimitError,
+} from '../lambda/org-sync/organization-sync.js';
 
 const ssm = mockClient(SSMClient);
-const noWait = { sleep: () => Promise.resolve(), firstWaitMs: 1 };
 
 const props = {
   SyncName: 'patchboard-organization-sync',
@@ -47,9 +53,9 @@ const expectedCreate = {
   },
 };
 
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-
-beforeEach(() => ssm.reset());
+beforeEach(() => {
+  ssm.reset();
+});
 
 describe('listSyncs', () => {
   it('reads every page of ListResourceDataSync, passing the NextToken on', async () => {
@@ -58,7 +64,7 @@ describe('listSyncs', () => {
       .resolvesOnce({ ResourceDataSyncItems: [item('a', false)], NextToken: 't1' })
       .resolvesOnce({ ResourceDataSyncItems: [item('b', false)], NextToken: 't2' })
       .resolvesOnce({ ResourceDataSyncItems: [item('c', true)] });
-    const names = (await listSyncs(new SSMClient({}), noWait)).map((s) => s.SyncName);
+    const names = (await listSyncs(new SSMClient({}))).map((s) => s.SyncName);
     expect(names).toEqual(['a', 'b', 'c']);
     const calls = ssm.commandCalls(ListResourceDataSyncCommand).map((c) => c.args[0].input);
     expect(calls).toEqual([
@@ -69,17 +75,58 @@ describe('listSyncs', () => {
   });
 });
 
+/**
+ * A real SSM client as the handler makes it, with only the network replaced: the SDK's retry middleware runs
+ * (mockClient would bypass it). Each request gets the next answer; a `null` answer is a ThrottlingException.
+ */
+function realClient(answers: (object | null)[]) {
+  const bodies: { NextToken?: string }[] = [];
+  const requestHandler = {
+    handle: async (request: { body: string }) => {
+      bodies.push(JSON.parse(request.body) as { NextToken?: string });
+      const answer = answers[bodies.length - 1] ?? null;
+      return {
+        response: {
+          statusCode: answer === null ? 400 : 200,
+          headers: { 'content-type': 'application/x-amz-json-1.1' },
+          body: Readable.from([
+            Buffer.from(
+              JSON.stringify(answer ?? { __type: 'ThrottlingException', message: 'Rate exceeded' }),
+            ),
+          ]),
+        },
+      };
+    },
+  };
+  const client = new SSMClient({
+    ...SYNC_CLIENT_CONFIG,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    requestHandler,
+  });
+  return { client, bodies };
+}
+
 describe('listSyncs under throttling', () => {
-  it('retries a throttled page with the same NextToken, losing no page', async () => {
-    ssm
-      .on(ListResourceDataSyncCommand)
-      .resolvesOnce({ ResourceDataSyncItems: [item('a', false)], NextToken: 't1' })
-      .rejectsOnce(throttled())
-      .resolvesOnce({ ResourceDataSyncItems: [item('b', true)] });
-    const names = (await listSyncs(new SSMClient({}), noWait)).map((s) => s.SyncName);
-    expect(names).toEqual(['a', 'b']);
-    const tokens = ssm.commandCalls(ListResourceDataSyncCommand).map((c) => c.args[0].input.NextToken);
-    expect(tokens).toEqual([undefined, 't1', 't1']);
+  beforeEach(() => {
+    ssm.restore();
+    return () => {
+      ssm.restore();
+    };
+  });
+
+  it('the handler’s client retries a throttled page with the same NextToken, losing no page', async () => {
+    const { client, bodies } = realClient([
+      { ResourceDataSyncItems: [item('a', false)], NextToken: 't1' },
+      null,
+      null,
+      { ResourceDataSyncItems: [item('b', true)] },
+    ]);
+    expect(await client.config.maxAttempts()).toBe(8);
+    expect(await client.config.retryStrategy()).toHaveProperty('mode', 'adaptive');
+    expect((await listSyncs(client)).map((s) => s.SyncName)).toEqual(['a', 'b']);
+    expect(bodies.map((b) => b.NextToken)).toEqual([undefined, 't1', 't1', 't1']);
+    client.destroy();
   });
 });
 
@@ -87,7 +134,7 @@ describe('createSync', () => {
   it('creates the organisation sync with JsonSerDe, prefix, bucket Region and Organization sharing', async () => {
     ssm.on(ListResourceDataSyncCommand).resolves({ ResourceDataSyncItems: [item('other', false)] });
     ssm.on(CreateResourceDataSyncCommand).resolves({});
-    await expect(createSync(new SSMClient({}), props, noWait)).resolves.toBe('created');
+    await expect(createSync(new SSMClient({}), props)).resolves.toBe('created');
     expect(ssm.commandCalls(CreateResourceDataSyncCommand).map((c) => c.args[0].input)).toEqual([
       expectedCreate,
     ]);
@@ -95,7 +142,7 @@ describe('createSync', () => {
 
   it('is idempotent: the same sync to the same destination is left alone', async () => {
     ssm.on(ListResourceDataSyncCommand).resolves({ ResourceDataSyncItems: [item(props.SyncName, true)] });
-    await expect(createSync(new SSMClient({}), props, noWait)).resolves.toBe('unchanged');
+    await expect(createSync(new SSMClient({}), props)).resolves.toBe('unchanged');
     expect(ssm.commandCalls(CreateResourceDataSyncCommand)).toHaveLength(0);
     expect(ssm.commandCalls(DeleteResourceDataSyncCommand)).toHaveLength(0);
   });
@@ -106,7 +153,7 @@ describe('createSync', () => {
       .resolves({ ResourceDataSyncItems: [item(props.SyncName, true, 'old-bucket')] });
     ssm.on(DeleteResourceDataSyncCommand).resolves({});
     ssm.on(CreateResourceDataSyncCommand).resolves({});
-    await expect(createSync(new SSMClient({}), props, noWait)).resolves.toBe('replaced');
+    await expect(createSync(new SSMClient({}), props)).resolves.toBe('replaced');
     expect(ssm.commandCalls(DeleteResourceDataSyncCommand)[0]?.args[0].input).toEqual({
       SyncName: props.SyncName,
       SyncType: 'SyncToDestination',
@@ -118,7 +165,7 @@ describe('createSync', () => {
 
   it('fails clearly when the account already has another organisation sync, changing nothing', async () => {
     ssm.on(ListResourceDataSyncCommand).resolves({ ResourceDataSyncItems: [item('legacy-org-sync', true)] });
-    const error = await createSync(new SSMClient({}), props, noWait).catch((e: unknown) => e);
+    const error = await createSync(new SSMClient({}), props).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncLimitError);
     expect((error as Error).message).toContain('already has its one organisation resource data sync');
     expect((error as Error).message).toContain('"legacy-org-sync"');
@@ -133,33 +180,12 @@ describe('createSync', () => {
         NextToken: 'n',
       })
       .resolvesOnce({ ResourceDataSyncItems: [item('s4', false), item('s5', false)] });
-    const error = await createSync(new SSMClient({}), props, noWait).catch((e: unknown) => e);
+    const error = await createSync(new SSMClient({}), props).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SyncLimitError);
     expect((error as Error).message).toBe(
       'This account already has 5 resource data syncs in this Region (s1, s2, s3, s4, s5); SSM allows 5. Delete one it no longer needs, then retry the stack instance.',
     );
     expect(ssm.commandCalls(CreateResourceDataSyncCommand)).toHaveLength(0);
-  });
-
-  it('retries a throttled call with doubling waits, then succeeds', async () => {
-    ssm.on(ListResourceDataSyncCommand).resolves({ ResourceDataSyncItems: [] });
-    ssm.on(CreateResourceDataSyncCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({});
-    const waits: number[] = [];
-    const sleep = (ms: number) => {
-      waits.push(ms);
-      return Promise.resolve();
-    };
-    await expect(createSync(new SSMClient({}), props, { sleep, firstWaitMs: 100 })).resolves.toBe('created');
-    expect(waits).toEqual([100, 200]);
-    expect(ssm.commandCalls(CreateResourceDataSyncCommand)).toHaveLength(3);
-  });
-
-  it('gives up after the bounded number of throttled attempts', async () => {
-    ssm.on(ListResourceDataSyncCommand).rejects(throttled());
-    await expect(createSync(new SSMClient({}), props, { ...noWait, attempts: 3 })).rejects.toThrow(
-      'Rate exceeded',
-    );
-    expect(ssm.commandCalls(ListResourceDataSyncCommand)).toHaveLength(3);
   });
 });
 
@@ -168,14 +194,14 @@ describe('deleteSync', () => {
     ssm
       .on(DeleteResourceDataSyncCommand)
       .rejects(Object.assign(new Error('not found'), { name: 'ResourceDataSyncNotFoundException' }));
-    await expect(deleteSync(new SSMClient({}), 'gone', noWait)).resolves.toBe('absent');
+    await expect(deleteSync(new SSMClient({}), 'gone')).resolves.toBe('absent');
   });
 
   it('passes any other error on', async () => {
     ssm
       .on(DeleteResourceDataSyncCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
-    await expect(deleteSync(new SSMClient({}), 'x', noWait)).rejects.toThrow('denied');
+    await expect(deleteSync(new SSMClient({}), 'x')).rejects.toThrow('denied');
   });
 });
 

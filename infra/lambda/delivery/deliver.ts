@@ -5,8 +5,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { PatchboardError } from '@patchboard/core';
-import type { BuiltPack } from './pack.js';
+import { type PackFile, PatchboardError } from '@patchboard/core';
 
 export const packPrefix = (month: string) => `packs/${month}/`;
 
@@ -14,10 +13,10 @@ export async function writePack(
   s3: S3Client,
   bucket: string,
   month: string,
-  pack: BuiltPack,
+  files: readonly PackFile[],
 ): Promise<string[]> {
   const keys: string[] = [];
-  for (const file of pack.files) {
+  for (const file of files) {
     const key = `${packPrefix(month)}${file.path}`;
     await s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: file.content, ContentType: file.contentType }),
@@ -27,8 +26,13 @@ export async function writePack(
   return keys;
 }
 
-export function summaryText(bucket: string, month: string, pack: BuiltPack): string {
-  const lines = Object.entries(pack.rows).map(([file, rows]) => `- ${file}: ${rows} row(s)`);
+/** The message: where the pack is, and the rows of each section (`rows` in section order). */
+export function summaryText(
+  bucket: string,
+  month: string,
+  rows: readonly { readonly file: string; readonly rows: number }[],
+): string {
+  const lines = rows.map((section) => `- ${section.file}: ${section.rows} row(s)`);
   return [
     `Patchboard audit pack for ${month} (UTC) is in s3://${bucket}/${packPrefix(month)}`,
     ...lines,

@@ -3,20 +3,29 @@
  * SES and Slack) and `{"task":"daily-snapshot"}` every day (the history snapshot for Athena).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createS3Client } from '@patchboard/aws/s3';
 import {
+  collectAuditPack,
   formatInstant,
+  packManifest,
   PatchboardError,
   policySchema,
-  trinoDialect,
   type QueryEngine,
 } from '@patchboard/core';
 import { AthenaQueryEngine } from '@patchboard/engine-athena';
+import infraPackage from '../../package.json' with { type: 'json' };
 import { postToSlack, sendEmail, summaryText, writePack } from './deliver.js';
-import { buildPack, previousMonth } from './pack.js';
 import { recordSnapshot } from './snapshot.js';
+
+/** The month before the one `now` falls in (UTC): what a run on the 1st reports on. */
+export function previousMonth(now: number): string {
+  const date = new Date(now);
+  const first = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() - 1, 1);
+  return new Date(first).toISOString().slice(0, 7);
+}
 
 export interface DeliveryEvent {
   readonly task: 'monthly-pack' | 'daily-snapshot';
@@ -78,10 +87,14 @@ export function createHandler(deps: DeliveryDeps) {
         );
       }
       const month = event.month ?? previousMonth(now);
-      const context = { policy: policySchema.parse({}), now, dialect: trinoDialect };
-      const pack = await buildPack(engine, context, month);
-      const keys = await writePack(deps.s3, settings.bucket, month, pack);
-      const text = summaryText(settings.bucket, month, pack);
+      const policy = policySchema.parse({});
+      // The CLI's pack, CSV, JSON and manifest alike (core builds both); the HTML and PDF stay with the CLI.
+      const pack = await collectAuditPack(engine, { policy, now, dialect: engine.dialect }, { month });
+      // The workspaces share one version (the CLI's manifests record packages/cli's, the same number).
+      const manifest = await packManifest(pack, pack.files, { version: infraPackage.version, policy });
+      const keys = await writePack(deps.s3, settings.bucket, month, [...pack.files, manifest.file]);
+      const rows = pack.tables.map((t) => ({ file: t.section.file, rows: t.result.rows.length }));
+      const text = summaryText(settings.bucket, month, rows);
       const sent: string[] = [];
       if (settings.from && settings.to.length > 0) {
         await sendEmail(deps.ses, settings.from, settings.to, month, text);
@@ -112,8 +125,10 @@ export async function handler(event: DeliveryEvent): Promise<Record<string, unkn
           database: settings.database,
           workgroup: settings.workgroup,
           timeoutMs: 10 * 60_000,
+          // The deployed tables are the sync bucket itself: its current objects, no history to look back on.
+          history: 'current-only',
         }),
-      s3: new S3Client({}),
+      s3: await createS3Client(),
       ses: new SESv2Client({}),
       secrets: new SecretsManagerClient({}),
       now: () => Date.now(),

@@ -1,9 +1,9 @@
 /** Custom resource `Custom::OrganizationResourceDataSync`: one organisation sync per stack instance. */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { handleCustomResource, type CustomResourceEvent } from '../shared/custom-resource.js';
-import { createSync, deleteSync, type SyncProperties } from './organization-sync.js';
+import { createSync, deleteSync, SYNC_CLIENT_CONFIG, type SyncProperties } from './organization-sync.js';
 
-const ssm = new SSMClient({});
+const ssm = new SSMClient(SYNC_CLIENT_CONFIG);
 
 export async function handler(event: CustomResourceEvent<SyncProperties>): Promise<void> {
   await handleCustomResource(event, async (e) => {

@@ -8,10 +8,13 @@
  * - Delete tolerates a sync that is already gone.
  * - An account holds one organisation sync and five syncs in all (per Region); either limit fails with a
  *   message naming the syncs in the way, before anything is changed.
- * ListResourceDataSync is read page by page (NextToken), each page retried when throttled.
+ * ListResourceDataSync is read page by page (NextToken).
  *
  * This file is bundled into the StackSet template's inline code (CloudFormation allows 4,096 characters there),
- * so it imports nothing but the SSM client the Lambda runtime provides.
+ * so it imports nothing but the SSM client the Lambda runtime provides. Throttling is therefore retried by that
+ * client itself (`SYNC_CLIENT_CONFIG`): the SDK's retry strategy classifies throttling with the SDK's own list
+ * (the one `@patchboard/aws` follows) and backs off with jitter; the commons' list alone would not fit in the
+ * 4,096 characters.
  */
 import {
   CreateResourceDataSyncCommand,
@@ -20,7 +23,6 @@ import {
   type ResourceDataSyncItem,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { withThrottleRetry, type RetryOptions } from '../shared/retry.js';
 
 export interface SyncProperties {
   readonly SyncName: string;
@@ -35,18 +37,25 @@ export interface SyncProperties {
 export const SYNC_LIMIT = 5;
 const SYNC_TYPE = 'SyncToDestination';
 
+/**
+ * The SSM client's settings: adaptive retries (exponential backoff with jitter, and a client-side rate that
+ * slows while SSM throttles) over eight attempts instead of the SDK's default three, for bursts of stack
+ * instances in one account.
+ */
+export const SYNC_CLIENT_CONFIG = { maxAttempts: 8, retryMode: 'adaptive' } as const;
+
 export class SyncLimitError extends Error {
   override readonly name = 'SyncLimitError';
 }
 
-export async function listSyncs(ssm: SSMClient, retry: RetryOptions = {}): Promise<ResourceDataSyncItem[]> {
+export async function listSyncs(ssm: SSMClient): Promise<ResourceDataSyncItem[]> {
   const items: ResourceDataSyncItem[] = [];
   let token: string | undefined;
   // Paged by hand rather than with the SDK paginator: a throttled page is retried with the same token (a
   // paginator that threw is finished). 100 pages is far above the five syncs an account can hold.
   for (let page = 0; page < 100; page++) {
     const input = { SyncType: SYNC_TYPE, MaxResults: 50, ...(token ? { NextToken: token } : {}) };
-    const answer = await withThrottleRetry(() => ssm.send(new ListResourceDataSyncCommand(input)), retry);
+    const answer = await ssm.send(new ListResourceDataSyncCommand(input));
     items.push(...(answer.ResourceDataSyncItems ?? []));
     token = answer.NextToken;
     if (!token) break;
@@ -64,8 +73,8 @@ const sameDestination = (item: ResourceDataSyncItem, props: SyncProperties) =>
   (item.S3Destination.AWSKMSKeyARN ?? '') === (props.KmsKeyArn ?? '') &&
   isOrganizationSync(item);
 
-export async function createSync(ssm: SSMClient, props: SyncProperties, retry: RetryOptions = {}) {
-  const syncs = await listSyncs(ssm, retry);
+export async function createSync(ssm: SSMClient, props: SyncProperties) {
+  const syncs = await listSyncs(ssm);
   const existing = syncs.find((s) => s.SyncName === props.SyncName);
   if (existing && sameDestination(existing, props)) return 'unchanged';
   const others = syncs.filter((s) => s.SyncName !== props.SyncName);
@@ -80,34 +89,27 @@ export async function createSync(ssm: SSMClient, props: SyncProperties, retry: R
       `This account already has ${others.length} resource data syncs in this Region (${others.map((s) => s.SyncName).join(', ')}); SSM allows ${SYNC_LIMIT}. Delete one it no longer needs, then retry the stack instance.`,
     );
   }
-  if (existing) await deleteSync(ssm, props.SyncName, retry);
-  await withThrottleRetry(
-    () =>
-      ssm.send(
-        new CreateResourceDataSyncCommand({
-          SyncName: props.SyncName,
-          SyncType: SYNC_TYPE,
-          S3Destination: {
-            BucketName: props.BucketName,
-            Prefix: props.BucketPrefix,
-            SyncFormat: 'JsonSerDe',
-            Region: props.BucketRegion,
-            ...(props.KmsKeyArn ? { AWSKMSKeyARN: props.KmsKeyArn } : {}),
-            DestinationDataSharing: { DestinationDataSharingType: 'Organization' },
-          },
-        }),
-      ),
-    retry,
+  if (existing) await deleteSync(ssm, props.SyncName);
+  await ssm.send(
+    new CreateResourceDataSyncCommand({
+      SyncName: props.SyncName,
+      SyncType: SYNC_TYPE,
+      S3Destination: {
+        BucketName: props.BucketName,
+        Prefix: props.BucketPrefix,
+        SyncFormat: 'JsonSerDe',
+        Region: props.BucketRegion,
+        ...(props.KmsKeyArn ? { AWSKMSKeyARN: props.KmsKeyArn } : {}),
+        DestinationDataSharing: { DestinationDataSharingType: 'Organization' },
+      },
+    }),
   );
   return existing ? 'replaced' : 'created';
 }
 
-export async function deleteSync(ssm: SSMClient, syncName: string, retry: RetryOptions = {}) {
+export async function deleteSync(ssm: SSMClient, syncName: string) {
   try {
-    await withThrottleRetry(
-      () => ssm.send(new DeleteResourceDataSyncCommand({ SyncName: syncName, SyncType: SYNC_TYPE })),
-      retry,
-    );
+    await ssm.send(new DeleteResourceDataSyncCommand({ SyncName: syncName, SyncType: SYNC_TYPE }));
     return 'deleted';
   } catch (error) {
     if ((error as { name?: string }).name === 'ResourceDataSyncNotFoundException') return 'absent';

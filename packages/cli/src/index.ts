@@ -1,3 +1,4 @@
 export { buildProgram, main } from './main.js';
 export { LocalFolderSource } from './sources/local-folder.js';
-export { renderCsv, renderReport } from './output.js';
+export { renderCsv } from '@patchboard/core';
+export { renderReport } from './output.js';

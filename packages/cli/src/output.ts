@@ -3,12 +3,11 @@
  * files get the format asked for. CSV is RFC 4180 and safe to open in a spreadsheet.
  */
 import { writeFile } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
 import Table from 'cli-table3';
 import {
   cellText,
-  csvRows,
   type QueryResult,
+  renderCsv,
   type ReportDocument,
   reportJson,
   terminalCellText,
@@ -25,10 +24,6 @@ export type TextFormat = Exclude<OutputFormat, 'pdf'>;
 /** `1 row`, `2 rows`: a count and its noun. */
 export function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-export function renderCsv(result: QueryResult): string {
-  return stringify(csvRows(result), { record_delimiter: '\r\n' });
 }
 
 /**

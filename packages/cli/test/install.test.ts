@@ -16,7 +16,7 @@ import { type ServeProcess, startServe } from './support/serve-process.js';
 const run = promisify(execFile);
 const REPO = join(import.meta.dirname, '..', '..', '..');
 /** What the image installs, in dependency order (the root package.json's workspaces, without infra). */
-const WORKSPACES = ['core', 'generator', 'engine-duckdb', 'engine-athena', 'dashboard', 'cli'];
+const WORKSPACES = ['core', 'generator', 'aws', 'engine-duckdb', 'engine-athena', 'dashboard', 'cli'];
 const AT = '2026-11-20T10:00:00Z';
 
 let dir: string;

@@ -2,6 +2,7 @@
  * A result value as the text of one cell, the same in every output (terminal, CSV, HTML, the Lambda's pack),
  * and the rows of a CSV that is safe to open in a spreadsheet.
  */
+import { stringify } from 'csv-stringify/sync';
 import type { QueryResult, ResultValue } from './engine.js';
 
 /** `null` is an empty cell; a list is its items joined with `, `. */
@@ -36,4 +37,9 @@ export function csvRows(result: QueryResult): string[][] {
     header,
     ...result.rows.map((row) => header.map((name) => cellText(neutraliseFormula(row[name] ?? null)))),
   ];
+}
+
+/** `result` as RFC 4180 CSV (CRLF line ends), formula-looking cells neutralised: every CSV Patchboard writes. */
+export function renderCsv(result: QueryResult): string {
+  return stringify(csvRows(result), { record_delimiter: '\r\n' });
 }

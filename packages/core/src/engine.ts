@@ -33,6 +33,13 @@ export interface RunOptions {
 
 export interface QueryEngine {
   readonly dialect: Dialect;
+  /**
+   * How far `asOf` can look back. Default `kept`: the engine holds history (DuckDB's store, Athena over
+   * `compact`'s Parquet). `current-only`: it reads the current objects alone (Athena over the sync bucket, whose
+   * history views start at each object's newest capture time), so an instant before the newest capture would lose
+   * nodes; callers then evaluate at now (the audit pack says so).
+   */
+  readonly history?: 'kept' | 'current-only';
   run(query: CompiledQuery, options?: RunOptions): Promise<QueryResult>;
   close(): Promise<void>;
 }

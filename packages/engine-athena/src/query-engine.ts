@@ -8,6 +8,7 @@ import {
   type StartQueryExecutionCommandInput,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { sleep, withRetry } from '@patchboard/aws';
 import {
   type CompiledQuery,
   type Dialect,
@@ -58,6 +59,11 @@ export interface AthenaQueryEngineOptions {
   readonly throttleRetryMs?: number;
   /** Told of each finished query: bytes scanned and estimated cost. */
   readonly onStatistics?: (statistics: QueryStatistics) => void;
+  /**
+   * `current-only` when the database's tables are the sync bucket itself (`athena setup` without `--parquet`):
+   * its history views hold one observation, so `asOf` cannot look back past the newest capture. Default `kept`.
+   */
+  readonly history?: 'kept' | 'current-only';
 }
 
 const BYTES_PER_MB = 1024 ** 2;
@@ -103,24 +109,14 @@ export function toExecutionParameter(value: SqlValue): string {
   return literal;
 }
 
-const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling']);
-const MAX_THROTTLE_RETRIES = 6;
+/** Attempts of one throttled call, the first included (six retries). */
+const THROTTLED_ATTEMPTS = 7;
 const MAX_RESULT_PAGES = 100_000;
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 
 /** Runs compiled queries on Amazon Athena (Trino SQL) over the tables and views of `athena setup`. */
 export class AthenaQueryEngine implements QueryEngine {
   readonly dialect: Dialect = trinoDialect;
+  readonly history: 'kept' | 'current-only';
   private readonly client: AthenaClient;
   private readonly ownsClient: boolean;
   /** Every finished query of this engine, in order. */
@@ -129,6 +125,7 @@ export class AthenaQueryEngine implements QueryEngine {
   constructor(private readonly options: AthenaQueryEngineOptions) {
     this.client = options.client ?? new AthenaClient(options.region ? { region: options.region } : {});
     this.ownsClient = options.client === undefined;
+    this.history = options.history ?? 'kept';
   }
 
   /** Bytes scanned and estimated cost over every query so far. */
@@ -277,24 +274,20 @@ export class AthenaQueryEngine implements QueryEngine {
 
   /** Retries a call Athena throttled, waiting longer each time; other errors become PatchboardErrors. */
   private async call<T>(send: () => Promise<T>): Promise<T> {
-    let wait = this.options.throttleRetryMs ?? 200;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await send();
-      } catch (error) {
-        const name = (error as { name?: string }).name ?? '';
-        if (THROTTLING.has(name) && attempt < MAX_THROTTLE_RETRIES && !this.options.signal?.aborted) {
-          await sleep(wait, this.options.signal);
-          wait *= 2;
-          continue;
-        }
-        if (error instanceof PatchboardError) throw error;
-        throw new PatchboardError(
-          'ENGINE',
-          `Athena refused the request: ${(error as Error).message} (${name || 'no error name'}). Check the AWS credentials, Region, workgroup and permissions (athena:StartQueryExecution, glue:GetTable, s3:GetObject on the bucket).`,
-          { cause: error },
-        );
-      }
+    try {
+      return await withRetry(send, {
+        attempts: THROTTLED_ATTEMPTS,
+        firstWaitMs: this.options.throttleRetryMs ?? 200,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+      });
+    } catch (error) {
+      if (error instanceof PatchboardError) throw error;
+      const name = (error as { name?: string }).name ?? '';
+      throw new PatchboardError(
+        'ENGINE',
+        `Athena refused the request: ${(error as Error).message} (${name || 'no error name'}). Check the AWS credentials, Region, workgroup and permissions (athena:StartQueryExecution, glue:GetTable, s3:GetObject on the bucket).`,
+        { cause: error },
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import { type DuckDBConnection, JSDuckDBValueConverter } from '@duckdb/node-api';
 import {
   type CompiledQuery,
+  type DescribesSource,
   type Dialect,
   duckdbDialect,
   PatchboardError,
@@ -8,6 +9,7 @@ import {
   type QueryResult,
   type ResultRow,
   type RunOptions,
+  type SourceFreshness,
   formatInstant,
 } from '@patchboard/core';
 import { AS_OF_SCHEMA, AS_OF_VARIABLE } from './history.js';
@@ -16,7 +18,7 @@ import { columnType, normaliseValue } from './normalise.js';
 import { rewriteTrinoSql } from './trino-compat.js';
 
 /** Runs compiled queries on a Patchboard DuckDB database. */
-export class DuckDbQueryEngine implements QueryEngine {
+export class DuckDbQueryEngine implements QueryEngine, DescribesSource {
   readonly dialect: Dialect = duckdbDialect;
 
   constructor(private readonly db: OpenedDatabase) {}
@@ -64,6 +66,23 @@ export class DuckDbQueryEngine implements QueryEngine {
     } finally {
       connection.closeSync();
     }
+  }
+
+  /**
+   * The last ingest that had happened by `at` (by the data it carried), for an audit pack's manifest: the
+   * ingest log is this store's own bookkeeping, so this engine answers it, not a report.
+   */
+  async sourceFreshness(at: number): Promise<SourceFreshness> {
+    const result = await this.run({
+      sql: `SELECT source, strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at,
+              strftime(data_time, '%Y-%m-%dT%H:%M:%SZ') AS data_time
+            FROM main.ingests WHERE data_time <= CAST(? AS TIMESTAMPTZ)
+            ORDER BY data_time DESC, ingest_id DESC LIMIT 1`,
+      parameters: [formatInstant(at)],
+    });
+    const row = result.rows[0];
+    const text = (value: unknown) => (typeof value === 'string' ? value : null);
+    return { source: text(row?.source), ingestedAt: text(row?.ingested_at), dataTime: text(row?.data_time) };
   }
 
   /** Points the connection's inventory table names at history as of `asOf`. */

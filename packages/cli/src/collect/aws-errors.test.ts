@@ -1,6 +1,6 @@
 import { isPatchboardError, PatchboardError } from '@patchboard/core';
 import { describe, expect, it } from 'vitest';
-import { isThrottling, translateAwsError } from './aws-errors.js';
+import { translateAwsError } from './aws-errors.js';
 
 const call = { action: 'ssm:DescribeInstancePatches', region: 'eu-west-1' };
 const aws = (name: string, message = 'said', extra: object = {}) =>
@@ -44,15 +44,5 @@ describe('translateAwsError', () => {
   it('passes a PatchboardError through', () => {
     const own = new PatchboardError('USAGE', 'x');
     expect(translateAwsError(own, call)).toBe(own);
-  });
-});
-
-describe('isThrottling', () => {
-  it('knows throttling by name, by the SDK mark, or by HTTP 429', () => {
-    expect(isThrottling(aws('ThrottlingException'))).toBe(true);
-    expect(isThrottling(aws('Whatever', '', { $retryable: { throttling: true } }))).toBe(true);
-    expect(isThrottling(aws('Whatever', '', { $metadata: { httpStatusCode: 429 } }))).toBe(true);
-    expect(isThrottling(aws('AccessDeniedException'))).toBe(false);
-    expect(isThrottling(undefined)).toBe(false);
   });
 });

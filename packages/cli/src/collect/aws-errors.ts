@@ -2,25 +2,14 @@
  * AWS errors as a person can act on them: no credentials, a missing IAM permission (named), anything else with
  * the service's own words. Throttling is told apart so the collector can wait and try again.
  */
+import { isThrottling } from '@patchboard/aws';
 import { PatchboardError } from '@patchboard/core';
 
 interface AwsError {
   readonly name?: string;
   readonly message?: string;
-  readonly $metadata?: { httpStatusCode?: number };
-  readonly $retryable?: { throttling?: boolean };
 }
 
-const THROTTLING = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-]);
 const ACCESS_DENIED = new Set([
   'AccessDeniedException',
   'AccessDenied',
@@ -35,16 +24,6 @@ const BAD_CREDENTIALS = new Set([
   'UnrecognizedClientException',
   'SignatureDoesNotMatch',
 ]);
-
-export function isThrottling(error: unknown): boolean {
-  const e = error as AwsError | undefined;
-  return Boolean(
-    e &&
-    (THROTTLING.has(e.name ?? '') ||
-      e.$retryable?.throttling === true ||
-      e.$metadata?.httpStatusCode === 429),
-  );
-}
 
 /**
  * Calls a collection can do without, with the option that skips them: a denied one names that way on too, for

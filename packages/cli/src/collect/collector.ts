@@ -33,6 +33,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { paginateDescribeInstances, type EC2Client } from '@aws-sdk/client-ec2';
+import { forEachLimited } from '@patchboard/aws';
 import { EC2_INSTANCE_TYPE, EC2_TAG_TYPE, PATCH_CATALOGUE_TYPE, PatchboardError } from '@patchboard/core';
 import type { BaselineRules } from './baseline-severity.js';
 import { syncKey, writeNodeFile, type NodeLocation } from './bucket-writer.js';
@@ -50,7 +51,7 @@ import {
   type SyncRecord,
 } from './records.js';
 import { loadState, type RegionState, type StateStore } from './state.js';
-import { ApiCaller, forEachBounded, RequestRate, type ThrottleOptions } from './throttle.js';
+import { ApiCaller, RequestRate, type ThrottleOptions } from './throttle.js';
 
 /** DescribeInstances' largest page (MaxResults 5 to 1000). */
 export const INSTANCES_PAGE_SIZE = 1000;
@@ -244,7 +245,7 @@ async function collectInstances(run: InstanceRun): Promise<readonly string[]> {
       .filter((instance) => /^i-[0-9a-f]{8,17}$/.test(instance.InstanceId ?? ''));
     run.progress.listed += instances.length;
     run.report();
-    await forEachBounded(instances, run.concurrency, async (instance) => {
+    await forEachLimited(instances, run.concurrency, async (instance) => {
       const location: NodeLocation = { ...run.location, nodeId: instance.InstanceId! };
       await writeNodeFile(
         run.outDir,
@@ -356,7 +357,7 @@ async function baselines(run: RegionRun, ids: ReadonlySet<string>): Promise<Map<
       if (identity.BaselineId) known.add(identity.BaselineId);
   }
   const rules = new Map<string, BaselineRules>();
-  await forEachBounded([...ids].sort(), run.concurrency, async (baselineId) => {
+  await forEachLimited([...ids].sort(), run.concurrency, async (baselineId) => {
     // A node may name a baseline deleted since its last scan: its patches then keep UNSPECIFIED, as predefined
     // baselines give anyway, rather than fail the collection.
     if (!known.has(baselineId) && !baselineId.startsWith('arn:')) return;
@@ -493,7 +494,7 @@ async function collectRegion(run: RegionRun): Promise<RegionSummary> {
     );
     const baselineIds = new Set([...states.values()].flatMap((s) => (s.BaselineId ? [s.BaselineId] : [])));
     const rules = baselineIds.size > 0 ? await baselines(run, baselineIds) : new Map<string, BaselineRules>();
-    await forEachBounded(pending, run.concurrency, async (node) => {
+    await forEachLimited(pending, run.concurrency, async (node) => {
       patchItems += await collectNode(run, node, states.get(node.id), rules);
       await run.store.markDone(region, node.id);
       run.progress.done++;

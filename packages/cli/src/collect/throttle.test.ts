@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogueQueries, CATALOGUE_BATCH } from './catalogue.js';
-import { forEachBounded, RequestRate } from './throttle.js';
+import { RequestRate } from './throttle.js';
 
 describe('RequestRate', () => {
   it('spaces requests at the rate given', async () => {
@@ -9,32 +9,6 @@ describe('RequestRate', () => {
     for (let i = 0; i < 6; i++) await rate.take();
     // Six requests at 50 a second: the sixth starts 5 x 20 ms after the first.
     expect(performance.now() - started).toBeGreaterThanOrEqual(95);
-  });
-});
-
-describe('forEachBounded', () => {
-  it('never runs more than the limit at once, and runs every item', async () => {
-    let running = 0;
-    let peak = 0;
-    const seen: number[] = [];
-    await forEachBounded([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      seen.push(n);
-      running--;
-    });
-    expect(peak).toBe(3);
-    expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-  });
-  it('stops starting work after a failure and raises it', async () => {
-    const started: number[] = [];
-    const error = await forEachBounded([1, 2, 3, 4], 1, async (n) => {
-      started.push(n);
-      if (n === 2) throw new Error('boom');
-    }).catch((e: unknown) => e);
-    expect((error as Error).message).toBe('boom');
-    expect(started).toEqual([1, 2]);
   });
 });
 

@@ -4,7 +4,8 @@
  * (adaptive) retries — which restarts a paginator at the page that failed, not at the first.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isThrottling, translateAwsError } from './aws-errors.js';
+import { backoffMs, isThrottling, type RetryOptions, withRetry } from '@patchboard/aws';
+import { translateAwsError } from './aws-errors.js';
 
 /** Spaces request starts at least `1000 / maxPerSecond` ms apart (a token bucket of one). */
 export class RequestRate {
@@ -23,68 +24,45 @@ export class RequestRate {
   }
 }
 
-/** Runs `work` over `items` with at most `limit` at once; the first failure stops new work and is raised. */
-export async function forEachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let index = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && index < items.length) {
-      const item = items[index++]!;
-      try {
-        await work(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const results = await Promise.allSettled(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
-  );
-  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected) throw rejected.reason;
-}
-
 export interface ThrottleOptions {
   /** Requests per second across the whole collection. */
   readonly maxRequestsPerSecond: number;
   /** Attempts after the SDK's own retries gave up on throttling (the first attempt included). */
   readonly throttleAttempts: number;
-  /** First wait before such an attempt; doubled each time, capped at 20 s. */
+  /** First wait before such an attempt; doubled each time, capped at 20 s, fully jittered. */
   readonly throttleBaseDelayMs: number;
 }
 
+/** The collector's throttling retries as the AWS commons takes them. */
+const retryOptions = (options: ThrottleOptions): RetryOptions => ({
+  attempts: options.throttleAttempts,
+  firstWaitMs: options.throttleBaseDelayMs,
+  maxWaitMs: 20_000,
+  // Full jitter, so nodes throttled together do not come back together.
+  jitter: 'full',
+});
+
 /** One Region's calls: rate-limited, retried on throttling, errors translated with the IAM action named. */
 export class ApiCaller {
+  private readonly retry: RetryOptions;
+
   constructor(
     private readonly rate: RequestRate,
     private readonly options: ThrottleOptions,
     readonly region: string,
-  ) {}
-
-  private async backoff(attempt: number): Promise<void> {
-    const ms = Math.min(20_000, this.options.throttleBaseDelayMs * 2 ** attempt);
-    // Full jitter, so nodes throttled together do not come back together.
-    if (ms > 0) await sleep(Math.random() * ms);
+  ) {
+    this.retry = retryOptions(options);
   }
 
   /** One request. `action` is the IAM action (`ssm:GetPatchBaseline`), named in errors. */
   async call<T>(action: string, request: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      await this.rate.take();
-      try {
-        return await request();
-      } catch (error) {
-        if (isThrottling(error) && attempt + 1 < this.options.throttleAttempts) {
-          await this.backoff(attempt);
-          continue;
-        }
-        throw translateAwsError(error, { action, region: this.region });
-      }
+    try {
+      return await withRetry(async () => {
+        await this.rate.take();
+        return request();
+      }, this.retry);
+    } catch (error) {
+      throw translateAwsError(error, { action, region: this.region });
     }
   }
 
@@ -114,7 +92,7 @@ export class ApiCaller {
         }
       } catch (error) {
         if (isThrottling(error) && attempt + 1 < this.options.throttleAttempts) {
-          await this.backoff(attempt++);
+          await sleep(backoffMs(attempt++, this.retry));
           continue;
         }
         throw translateAwsError(error, { action, region: this.region });

@@ -6,95 +6,29 @@
  * The pack is written to a temporary folder beside `--out` and renamed into place at the end, so a failed or
  * interrupted run never leaves a half-written pack that looks complete.
  */
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  compileReport,
-  type MonthWindow,
-  monthWindow,
-  PACK_SECTIONS,
-  type PackTable,
+  collectAuditPack,
+  packManifest,
+  type PackFile,
+  type PackListing,
   PatchboardError,
   type QueryEngine,
-  type ReportContext,
 } from '@patchboard/core';
 import { type CommandContext, reportContext, resolveContext, type GlobalOptions } from '../context.js';
-import { renderCsv } from '../output.js';
 import { withQueryEngine } from '../print.js';
 import { PACKAGE_VERSION } from '../version.js';
 
-/** Runs every section as of the month's end. */
-export async function collectPack(
-  engine: QueryEngine,
-  context: ReportContext,
-  window: MonthWindow,
-  team: string | undefined,
-): Promise<PackTable[]> {
-  const asOf = Date.parse(window.asOf);
-  const tables: PackTable[] = [];
-  for (const section of PACK_SECTIONS) {
-    const compiled = compileReport(section.report, section.params(window, team), { ...context, now: asOf });
-    tables.push({ section, params: compiled.params, result: await engine.run(compiled.query, { asOf }) });
-  }
-  return tables;
-}
-
-/** The JSON of one table: no wall-clock time in it, so the same month and data give the same bytes. */
-function tableJson(table: PackTable, window: MonthWindow): string {
-  return `${JSON.stringify(
-    {
-      report: table.section.report,
-      title: table.section.title,
-      month: window.month,
-      asOf: window.asOf,
-      params: table.params,
-      columns: table.result.columns,
-      rows: table.result.rows,
-    },
-    null,
-    2,
-  )}\n`;
-}
-
-const sha256 = (bytes: string | Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-interface SourceFreshness {
-  readonly source: string | null;
-  readonly ingestedAt: string | null;
-  readonly dataTime: string | null;
-}
-
-/** The last ingest that had happened by the pack's instant (by the data it carried), for the manifest. */
-async function sourceFreshness(engine: QueryEngine, asOf: string): Promise<SourceFreshness> {
-  const result = await engine.run({
-    sql: `SELECT source, strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') AS ingested_at,
-            strftime(data_time, '%Y-%m-%dT%H:%M:%SZ') AS data_time
-          FROM main.ingests WHERE data_time <= CAST(? AS TIMESTAMPTZ)
-          ORDER BY data_time DESC, ingest_id DESC LIMIT 1`,
-    parameters: [asOf],
-  });
-  const row = result.rows[0];
-  return {
-    source: (row?.source as string | undefined) ?? null,
-    ingestedAt: (row?.ingested_at as string | undefined) ?? null,
-    dataTime: (row?.data_time as string | undefined) ?? null,
-  };
-}
-
 export interface WrittenPack {
   readonly dir: string;
-  readonly files: { path: string; bytes: number; sha256: string }[];
+  /** Every file but the manifest, as the manifest lists it. */
+  readonly files: readonly PackListing[];
 }
 
-/** Writes the pack into a fresh folder beside `out`, then renames it to `out`. */
-async function writePack(
-  out: string,
-  files: { path: string; content: string | Uint8Array }[],
-  manifest: (listed: WrittenPack['files']) => string,
-  replace: boolean,
-): Promise<WrittenPack> {
+/** Writes the files into a fresh folder beside `out`, then renames it to `out`. */
+async function writePack(out: string, files: readonly PackFile[], replace: boolean): Promise<void> {
   const target = resolve(out);
   const existing = await readdir(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
@@ -110,15 +44,9 @@ async function writePack(
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   try {
-    const listed: WrittenPack['files'] = [];
-    for (const file of files) {
-      await writeFile(join(staging, file.path), file.content);
-      listed.push({ path: file.path, bytes: Buffer.byteLength(file.content), sha256: sha256(file.content) });
-    }
-    await writeFile(join(staging, 'manifest.json'), manifest(listed));
+    for (const file of files) await writeFile(join(staging, file.path), file.content);
     if (existing !== null) await rm(target, { recursive: true });
     await rename(staging, target);
-    return { dir: target, files: listed };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code;
@@ -133,49 +61,31 @@ async function writePack(
   }
 }
 
+/**
+ * The pack of core's builder (tables, CSV, JSON, manifest: the same bytes as the delivery Lambda's), with the
+ * HTML report and, when asked, its PDF; the manifest lists those too.
+ */
 export async function buildAuditPack(
   context: CommandContext,
   engine: QueryEngine,
   options: { month: string; out: string; team?: string; pdf: boolean; replace?: boolean },
 ): Promise<WrittenPack> {
-  const window = monthWindow(options.month, context.now);
-  const tables = await collectPack(engine, reportContext(context, engine), window, options.team);
-  const freshness = await sourceFreshness(engine, window.asOf);
-  const files: { path: string; content: string | Uint8Array }[] = [];
-  for (const table of tables) {
-    files.push({ path: `${table.section.file}.csv`, content: renderCsv(table.result) });
-    files.push({ path: `${table.section.file}.json`, content: tableJson(table, window) });
-  }
+  const pack = await collectAuditPack(engine, reportContext(context, engine), options);
+  const files: PackFile[] = [...pack.files];
   const { renderPackHtml } = await import('../render/audit-pack-html.js');
-  const html = renderPackHtml({ window, team: options.team, tables, freshness, version: PACKAGE_VERSION });
-  files.push({ path: 'report.html', content: html });
+  const html = renderPackHtml({ ...pack, version: PACKAGE_VERSION });
+  files.push({ path: 'report.html', content: html, contentType: 'text/html' });
   if (options.pdf) {
     const { printPdf } = await import('../render/print-pdf.js');
-    files.push({
-      path: 'report.pdf',
-      content: await printPdf(html, `Patchboard audit pack ${window.month}`),
-    });
+    const pdf = await printPdf(html, `Patchboard audit pack ${pack.window.month}`);
+    files.push({ path: 'report.pdf', content: pdf, contentType: 'application/pdf' });
   }
-  return writePack(
-    options.out,
-    files,
-    (listed) =>
-      `${JSON.stringify(
-        {
-          patchboard: PACKAGE_VERSION,
-          month: window.month,
-          team: options.team ?? null,
-          dataCutOff: window.asOf,
-          monthComplete: !window.partial,
-          source: freshness,
-          policy: context.config.policy,
-          files: listed,
-        },
-        null,
-        2,
-      )}\n`,
-    options.replace === true,
-  );
+  const manifest = await packManifest(pack, files, {
+    version: PACKAGE_VERSION,
+    policy: context.config.policy,
+  });
+  await writePack(options.out, [...files, manifest.file], options.replace === true);
+  return { dir: resolve(options.out), files: manifest.listed };
 }
 
 export function registerAuditPack(program: Command): void {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { parseBucketKey, PatchboardError } from '@patchboard/core';
-import { createS3Client, parseS3Url } from '../aws/s3.js';
+import { forEachLimited } from '@patchboard/aws';
+import { createS3Client } from '@patchboard/aws/s3';
+import { parseS3Url } from '../aws/s3.js';
 import { resolveContext, type GlobalOptions } from '../context.js';
 import { printResult } from '../print.js';
 import { estimateScans } from '../scan-estimate.js';
@@ -49,20 +51,16 @@ async function upload(dir: string, url: string, options: CompactOptions): Promis
     const files = await filesUnder(dir);
     const written = new Set(files.map((file) => `${base}${file}`));
     // A few uploads at a time: enough to fill the link, bounded in memory (each file is read whole).
-    const queue = [...files];
-    const worker = async () => {
-      for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
-        await new Upload({
-          client,
-          params: {
-            Bucket: bucket,
-            Key: `${base}${file}`,
-            Body: await readFile(join(dir, ...file.split('/'))),
-          },
-        }).done();
-      }
-    };
-    await Promise.all(Array.from({ length: 4 }, worker));
+    await forEachLimited(files, 4, async (file) => {
+      await new Upload({
+        client,
+        params: {
+          Bucket: bucket,
+          Key: `${base}${file}`,
+          Body: await readFile(join(dir, ...file.split('/'))),
+        },
+      }).done();
+    });
     // A partition (account, Region) gone from the database must not stay behind in S3 for Athena to read.
     const tables = new Set(files.map((file) => file.split('/')[0]));
     for (const table of tables) {

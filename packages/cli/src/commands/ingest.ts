@@ -45,7 +45,8 @@ async function openSource(
   options: IngestOptions,
 ): Promise<{ source: SourceReader; readConcurrency: number }> {
   if (sourceArg.startsWith('s3://')) {
-    const { createS3Client, parseS3Url, S3_READ_CONCURRENCY } = await import('../aws/s3.js');
+    const { createS3Client, S3_READ_CONCURRENCY } = await import('@patchboard/aws/s3');
+    const { parseS3Url } = await import('../aws/s3.js');
     const { S3Source } = await import('../sources/s3.js');
     const location = parseS3Url(sourceArg);
     const endpoint = options.endpoint === undefined ? undefined : checkEndpoint(options.endpoint);

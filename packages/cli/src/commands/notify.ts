@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
@@ -7,12 +6,14 @@ import {
   PatchboardError,
   type QueryResult,
   type ReportDocument,
+  renderCsv,
+  sha256Hex,
   UNTAGGED,
 } from '@patchboard/core';
 import { evaluationTime, reportContext, resolveContext, type GlobalOptions } from '../context.js';
 import { type OutgoingMail, sendMails } from '../delivery/email.js';
 import { postJson, slackEscape } from '../delivery/webhook.js';
-import { counted, renderCsv, renderHtmlReport, renderReport } from '../output.js';
+import { counted, renderHtmlReport, renderReport } from '../output.js';
 import { withQueryEngine } from '../print.js';
 import { keyValue } from './options.js';
 
@@ -50,7 +51,7 @@ async function auditPackFiles(dir: string): Promise<{ filename: string; content:
     // The document, its PDF and the CSV tables; the JSON twins stay in the pack.
     if (!/^(report\.(pdf|html)|[\w-]+\.csv)$/.test(file.path)) continue;
     const content = await readFile(join(dir, file.path));
-    if (createHash('sha256').update(content).digest('hex') !== file.sha256) {
+    if ((await sha256Hex(content)) !== file.sha256) {
       throw new PatchboardError(
         'IO',
         `${join(dir, file.path)} does not match the SHA-256 in the pack's manifest: it changed after the pack was written. Regenerate the pack.`,

@@ -1,9 +1,9 @@
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { formatInstant, PatchboardError } from '@patchboard/core';
+import { formatInstant, PatchboardError, renderCsv } from '@patchboard/core';
 import { readingAsOf, resolveContext, type CommandContext, type GlobalOptions } from '../context.js';
-import { renderCsv, renderHtmlReport } from '../output.js';
+import { renderHtmlReport } from '../output.js';
 import type { RefreshStatus } from '@patchboard/dashboard';
 import type { Snapshot } from '@patchboard/engine-duckdb';
 import { PACKAGE_VERSION } from '../version.js';

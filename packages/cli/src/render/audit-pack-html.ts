@@ -3,7 +3,7 @@
  * per-instance table carries the columns the monthly report has always had: instance, OS, patch group,
  * baseline, compliance type, status, missing count, severity, last operation time.
  */
-import type { MonthWindow, PackTable, QueryResult, ResultRow } from '@patchboard/core';
+import type { MonthWindow, PackTable, QueryResult, ResultRow, SourceFreshness } from '@patchboard/core';
 import { type DocumentSection, renderHtmlDocument } from './document.js';
 import { type ChartStatus, percentBarsSvg, statusBarsSvg } from './svg-charts.js';
 
@@ -11,7 +11,7 @@ export interface PackHtmlInput {
   readonly window: MonthWindow;
   readonly team: string | undefined;
   readonly tables: readonly PackTable[];
-  readonly freshness: { source: string | null; dataTime: string | null };
+  readonly freshness: SourceFreshness;
   readonly version: string;
 }
 

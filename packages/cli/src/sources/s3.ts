@@ -7,7 +7,8 @@
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { PatchboardError, SourceObject, SourceReader } from '@patchboard/core';
-import { isNoSuchKey, isRetryable, type S3Location, s3Failure } from '../aws/s3.js';
+import { isRetryable, withRetry } from '@patchboard/aws';
+import { isNoSuchKey, type S3Location, s3Failure } from '../aws/s3.js';
 
 /**
  * Rounds of GetObject per object, each with the SDK's own retries inside. The SDK retries a request, but not a
@@ -76,35 +77,38 @@ export class S3Source implements SourceReader {
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     const bucket = this.bucketLocation.bucket;
     const fullKey = `${this.prefix}${key}`;
-    for (let round = 1; ; round++) {
+    try {
+      return await withRetry(
+        async () => {
+          if (this.fatal) throw this.fatal;
+          const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey }), {
+            abortSignal: this.cancelReads.signal,
+          });
+          return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+        },
+        {
+          attempts: READ_ROUNDS,
+          firstWaitMs: ROUND_DELAY_MS,
+          // Jittered, so the reads in flight do not all come back at the same instant, and never less than
+          // half the doubled wait, so a short network cut has passed before the last round.
+          jitter: 'equal',
+          retryable: (error) => !this.fatal && !isNoSuchKey(error) && isRetryable(error),
+          signal: this.cancelReads.signal,
+        },
+      );
+    } catch (error) {
+      // Set by another read while this one was in flight: that failure is the ingest's.
       if (this.fatal) throw this.fatal;
-      try {
-        const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey }), {
-          abortSignal: this.cancelReads.signal,
-        });
-        if (!response.Body) return new Uint8Array();
-        return await response.Body.transformToByteArray();
-      } catch (error) {
-        // Set by another read while this one was in flight (TypeScript's narrowing cannot see that).
-        const stopped = this.fatal as PatchboardError | undefined;
-        if (stopped) throw stopped;
-        // Gone since the listing: an object-level problem the ingest records, and the next ingest sees it gone.
-        if (isNoSuchKey(error)) {
-          throw new Error(`the object ${fullKey} was deleted after it was listed`, { cause: error });
-        }
-        if (round < READ_ROUNDS && isRetryable(error)) {
-          // Exponential with jitter, so the reads in flight do not all come back at the same instant.
-          const delay = ROUND_DELAY_MS * 2 ** (round - 1);
-          await new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * delay));
-          continue;
-        }
-        // Anything else (access, credentials, a store that keeps failing after every retry) stops the ingest:
-        // carrying on would store a fleet with holes in it. The other reads are cancelled rather than left to
-        // run through their own retries.
-        this.fatal = s3Failure(error, { bucket, key: fullKey, endpoint: this.endpoint, action: 'read' });
-        this.cancelReads.abort();
-        throw this.fatal;
+      // Gone since the listing: an object-level problem the ingest records, and the next ingest sees it gone.
+      if (isNoSuchKey(error)) {
+        throw new Error(`the object ${fullKey} was deleted after it was listed`, { cause: error });
       }
+      // Anything else (access, credentials, a store that keeps failing after every round) stops the ingest:
+      // carrying on would store a fleet with holes in it. The other reads are cancelled rather than left to
+      // run through their own retries.
+      this.fatal = s3Failure(error, { bucket, key: fullKey, endpoint: this.endpoint, action: 'read' });
+      this.cancelReads.abort();
+      throw this.fatal;
     }
   }
 }
