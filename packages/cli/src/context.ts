@@ -154,8 +154,8 @@ export async function openQueryEngine(context: CommandContext): Promise<QueryEng
       `There is no database at ${context.databasePath}. Run \`patchboard ingest <bucket-copy> --db ${context.databasePath}\` first, or point --db at an existing one.`,
     );
   }
-  const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
-  const engine = new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+  const { openStore } = await import('@patchboard/engine-duckdb');
+  const { engine } = await openStore(context.databasePath, { readOnly: true });
   return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
 }
 
