@@ -183,11 +183,10 @@ async function updateObservations(connection: DuckDBConnection): Promise<void> {
  * from before history), unless touched already.
  */
 export async function touchUnobserved(connection: DuckDBConnection): Promise<void> {
+  const identity = `type_name, ${OBJECT_KEY.join(', ')}`;
   await connection.run(
     `INSERT INTO touched_objects
-     SELECT s.type_name, s.accountid, s.region, s.resourcetype, s.resourceid, true, NULL FROM source_objects s
-     WHERE NOT EXISTS (SELECT 1 FROM history_observations p WHERE p.type_name = s.type_name
-         AND ${keyJoin('p', 's')})
-       AND NOT EXISTS (SELECT 1 FROM touched_objects t WHERE t.type_name = s.type_name AND ${keyJoin('t', 's')})`,
+     SELECT ${identity}, true, NULL FROM (SELECT ${identity} FROM source_objects
+       EXCEPT SELECT ${identity} FROM history_observations EXCEPT SELECT ${identity} FROM touched_objects)`,
   );
 }
