@@ -154,8 +154,8 @@ const OPEN_ENGINE: Record<EngineName, (context: CommandContext) => Promise<Query
         `There is no database at ${context.databasePath}. Run \`patchboard ingest <bucket-copy> --db ${context.databasePath}\` first, or point --db at an existing one.`,
       );
     }
-    const { openDatabase, DuckDbQueryEngine } = await import('@patchboard/engine-duckdb');
-    return new DuckDbQueryEngine(await openDatabase(context.databasePath, { readOnly: true }));
+    const { openStore } = await import('@patchboard/engine-duckdb');
+    return (await openStore(context.databasePath, { readOnly: true })).engine;
   },
   athena: async (context) => {
     const { openAthenaEngine } = await import('./athena-engine.js');

@@ -19,7 +19,7 @@
  *   variable `patchboard_as_of`: with it first on the search path, every report runs "as of" that instant.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { type BucketKey, INVENTORY_TYPES, type InventoryTypeSpec, tableColumns } from '@patchboard/core';
+import { INVENTORY_TYPES, type InventoryTypeSpec, tableColumns } from '@patchboard/core';
 
 export const AS_OF_SCHEMA = 'history_at';
 export const AS_OF_VARIABLE = 'patchboard_as_of';
@@ -63,36 +63,14 @@ export function historySchemaStatements(sqlType: (kind: string) => string): stri
   return statements;
 }
 
-/** The identity of one object: a node's inventory of one type. */
-export type ObjectIdentity = Pick<BucketKey, 'typeName' | 'accountId' | 'region' | 'resourceType' | 'nodeId'>;
-
-/** An object whose rows this ingest replaced, removed or has never recorded in history. */
-export interface TouchedObject {
-  readonly key: ObjectIdentity;
-  readonly present: boolean;
-}
-
 /**
- * Brings history up to the current tables for the touched objects. Runs inside the ingest's transaction,
- * after the current tables hold the new rows, so a killed ingest leaves history as it was too.
+ * Brings history up to the current tables for the objects in the temp table `touched_objects` (see ingest.ts),
+ * filling in when each was observed. Runs inside the ingest's transaction, after the current tables hold the
+ * new rows, so a killed ingest leaves history as it was too.
  */
 export async function recordHistory(
   connection: DuckDBConnection,
-  touched: readonly TouchedObject[],
 ): Promise<{ opened: number; closed: number; observedAt: string | null }> {
-  await connection.run(`CREATE OR REPLACE TEMP TABLE touched_objects (type_name VARCHAR, accountid VARCHAR,
-    region VARCHAR, resourcetype VARCHAR, resourceid VARCHAR, present BOOLEAN, observed_at TIMESTAMPTZ)`);
-  const appender = await connection.createAppender('touched_objects');
-  for (const { key, present } of touched) {
-    for (const value of [key.typeName, key.accountId, key.region, key.resourceType, key.nodeId]) {
-      appender.appendVarchar(value);
-    }
-    appender.appendBoolean(present);
-    appender.appendNull();
-    appender.endRow();
-  }
-  appender.closeSync();
-
   // The ingest's data time: the newest record anywhere (or, with nothing left, the newest time history holds).
   const newest = INVENTORY_TYPES.map((type) => `SELECT max(capturetime) AS t FROM ${type.table}`).join(
     ' UNION ALL ',
@@ -103,17 +81,20 @@ export async function recordHistory(
 
   let opened = 0;
   let closed = 0;
-  for (const type of INVENTORY_TYPES) {
+  const touched = await connection.runAndReadAll(`SELECT DISTINCT type_name FROM touched_objects`);
+  const touchedTypes = new Set(touched.getRowsJS().map(([typeName]) => typeName as string));
+  for (const type of INVENTORY_TYPES.filter((t) => touchedTypes.has(t.typeName))) {
     const result = await recordTypeHistory(connection, type);
     opened += result.opened;
     closed += result.closed;
   }
-  await logScans(connection);
-  await updateObservations(connection);
+  if (touchedTypes.size > 0) {
+    await logScans(connection);
+    await updateObservations(connection);
+  }
   const dataTime = await connection.runAndReadAll(
     `SELECT strftime(getvariable('patchboard_ingest_data_time'), '%Y-%m-%dT%H:%M:%SZ')`,
   );
-  await connection.run(`DROP TABLE touched_objects`);
   return { opened, closed, observedAt: (dataTime.getRowsJS()[0]?.[0] as string | null) ?? null };
 }
 
@@ -197,15 +178,15 @@ async function updateObservations(connection: DuckDBConnection): Promise<void> {
   );
 }
 
-/** Objects the current tables hold that history has never observed: a database from before history. */
-export async function unobservedObjects(connection: DuckDBConnection): Promise<ObjectIdentity[]> {
-  const reader = await connection.runAndReadAll(
-    `SELECT s.type_name, s.accountid, s.region, s.resourcetype, s.resourceid FROM source_objects s
-     WHERE NOT EXISTS (SELECT 1 FROM history_observations p WHERE p.type_name = s.type_name
-       AND ${keyJoin('p', 's')})`,
+/**
+ * Adds to `touched_objects` the objects the current tables hold that history has never observed (a database
+ * from before history), unless touched already.
+ */
+export async function touchUnobserved(connection: DuckDBConnection): Promise<void> {
+  const identity = `type_name, ${OBJECT_KEY.join(', ')}`;
+  await connection.run(
+    `INSERT INTO touched_objects
+     SELECT ${identity}, true, NULL FROM (SELECT ${identity} FROM source_objects
+       EXCEPT SELECT ${identity} FROM history_observations EXCEPT SELECT ${identity} FROM touched_objects)`,
   );
-  return reader.getRowsJS().map((row) => {
-    const [typeName, accountId, region, resourceType, nodeId] = row as string[];
-    return { typeName, accountId, region, resourceType, nodeId } as ObjectIdentity;
-  });
 }

@@ -1,4 +1,6 @@
-export { closeDatabase, openDatabase, type OpenedDatabase } from './database.js';
+// The store is how applications use a database; the lower-level pieces below it stay exported for tests and benches.
+export { openStore, type Store, type StoreOptions } from './store.js';
+export { closeDatabase, openDatabase, storeMemoryLimitMiB, type OpenedDatabase } from './database.js';
 export { ingest, type IngestOptions, type IngestProgress, type IngestSummary } from './ingest.js';
 export { DuckDbQueryEngine } from './query-engine.js';
 export {

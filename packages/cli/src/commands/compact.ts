@@ -122,11 +122,11 @@ export function registerCompact(program: Command): void {
           `There is no database at ${context.databasePath}. Run \`patchboard ingest\` first, or point --db at one.`,
         );
       }
-      const { openDatabase, closeDatabase, compactToParquet } = await import('@patchboard/engine-duckdb');
-      const db = await openDatabase(context.databasePath, { readOnly: true });
+      const { openStore } = await import('@patchboard/engine-duckdb');
+      const store = await openStore(context.databasePath, { readOnly: true });
       const dir = outDir ?? (await mkdtemp(join(tmpdir(), 'patchboard-compact-')));
       try {
-        const tables = await compactToParquet(db.connection, dir);
+        const tables = await store.compact(dir);
         const rows = tables.reduce((sum, t) => sum + t.rows, 0);
         const parquetBytes = tables.reduce(
           (sum, t) => sum + Object.values(t.columnBytes).reduce((a, b) => a + b, 0),
@@ -160,7 +160,7 @@ export function registerCompact(program: Command): void {
           },
         );
       } finally {
-        closeDatabase(db);
+        await store.close();
         if (!outDir) await rm(dir, { recursive: true, force: true });
       }
     });

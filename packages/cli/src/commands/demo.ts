@@ -23,7 +23,7 @@ export function registerDemo(program: Command): void {
     .option('--no-pdf', "skip the audit pack's PDF (it needs Chromium)")
     .action(async (options: { dir: string; pdf: boolean }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const [{ generateFleet }, { openDatabase, ingest, DuckDbQueryEngine }, { rm }] = await Promise.all([
+      const [{ generateFleet }, { openStore }, { rm }] = await Promise.all([
         import('@patchboard/generator'),
         import('@patchboard/engine-duckdb'),
         import('node:fs/promises'),
@@ -56,13 +56,13 @@ export function registerDemo(program: Command): void {
       // A fresh database: the days are a history, ingested oldest first.
       await rm(databasePath, { force: true });
       await rm(`${databasePath}.wal`, { force: true });
-      const db = await openDatabase(databasePath);
-      const engine = new DuckDbQueryEngine(db);
+      const store = await openStore(databasePath);
+      const { engine } = store;
       try {
         const ingesting = startProgress('Ingesting');
         let changes = 0;
         for (const [d, date] of fleet.snapshots.entries()) {
-          const summary = await ingest(db.connection, new LocalFolderSource(join(options.dir, 'days', date)));
+          const summary = await store.ingest(new LocalFolderSource(join(options.dir, 'days', date)));
           if (d > 0) changes += summary.historyOpened + summary.historyClosed;
           ingesting.update(d + 1, fleet.snapshots.length, 'days');
         }
@@ -104,7 +104,7 @@ export function registerDemo(program: Command): void {
             `      patchboard --db ${databasePath} --now ${at} serve    (the web dashboard; open the link it prints)\n`,
         );
       } finally {
-        await engine.close();
+        await store.close();
       }
     });
 }

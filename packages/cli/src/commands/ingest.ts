@@ -99,11 +99,11 @@ export function registerIngest(program: Command): void {
     .action(async (sourceArg: string, options: IngestOptions, command: Command) => {
       const context = await resolveContext(command.optsWithGlobals<GlobalOptions>());
       const { source, readConcurrency } = await openSource(sourceArg, options);
-      const { openDatabase, closeDatabase, ingest } = await import('@patchboard/engine-duckdb');
-      const db = await openDatabase(context.databasePath);
+      const { openStore } = await import('@patchboard/engine-duckdb');
+      const store = await openStore(context.databasePath);
       const progress = startProgress('Ingesting');
       try {
-        const summary = await ingest(db.connection, source, {
+        const summary = await store.ingest(source, {
           readConcurrency,
           onProgress: ({ phase, done, total }) =>
             progress.update(done, total, phase === 'listing' ? 'listed' : 'objects'),
@@ -130,7 +130,7 @@ export function registerIngest(program: Command): void {
       } finally {
         progress.stop();
         try {
-          closeDatabase(db);
+          await store.close();
         } catch {
           // A database DuckDB invalidated after a failed write cannot close cleanly; the ingest's error says why.
         }
