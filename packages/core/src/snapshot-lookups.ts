@@ -12,9 +12,8 @@
 import { sql, type SqlFragment } from './sql.js';
 import { formatInstant } from './timestamp.js';
 import { evidenceItemsCte } from './reports/cve-evidence.js';
-import { itemRunsCte } from './reports/item-runs.js';
-import { UNTAGGED } from './reports/node-compliance.js';
-import { nodeFactsCte } from './reports/node-facts.js';
+import { itemRunsCte, RUN_HISTORY_COLUMNS } from './reports/item-runs.js';
+import { nodeFactsCte, teamOf } from './reports/node-facts.js';
 import type { ReportContext } from './reports/report.js';
 
 export const NODE_HISTORY_TABLE = 'lookup_node_history';
@@ -41,17 +40,15 @@ export function lookupTableStatements(context: ReportContext): SqlFragment[] {
     sql`DROP TABLE IF EXISTS ${nodeHistory}`,
     // The columns and order of the node page's history section (node-detail.ts), keyed by node.
     sql`CREATE TABLE ${nodeHistory} AS WITH ${itemRunsCte(context)}
-SELECT resourceid, id AS patch_id, title, severity, classification, run_start AS first_seen_noncompliant,
-  CASE WHEN remediated_at IS NOT NULL THEN 'REMEDIATED' WHEN open_now THEN state ELSE 'NO_LONGER_REPORTED' END AS outcome,
-  remediated_at, cve_ids
-FROM item_remediations
+SELECT resourceid, ${RUN_HISTORY_COLUMNS}
+FROM item_runs
 ORDER BY resourceid, run_start DESC, patch_id, title`,
     sql`DROP TABLE IF EXISTS ${evidence}`,
     // cve-evidence.ts's evidence_items for every item (its HAVING becomes the lookup's WHERE), with the node
     // columns it joins in: the node's name, status and team do not depend on the evaluation time.
     sql`CREATE TABLE ${evidence} AS WITH ${nodeFactsCte(context)},
   ${evidenceItemsCte(context)}
-SELECT i.*, f.name, f.instance_status, coalesce(f.team, ${UNTAGGED}) AS team, o.last_observed_at
+SELECT i.*, f.name, f.instance_status, ${teamOf('f')} AS team, o.last_observed_at
 FROM evidence_items i
 LEFT JOIN node_facts f ON f.account_id = i.accountid AND f.region = i.region AND f.node_id = i.resourceid
 LEFT JOIN observed o ON o.accountid = i.accountid AND o.region = i.region AND o.resourceid = i.resourceid

@@ -4,6 +4,7 @@
  */
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PatchboardError } from '@patchboard/core';
+import { loadDerivedTables } from './derived.js';
 import { SCHEMA_VERSION, schemaStatements } from './schema.js';
 import { TRINO_MACROS } from './trino-compat.js';
 
@@ -65,6 +66,7 @@ export async function openDatabase(
       String(SCHEMA_VERSION),
     ]);
   }
+  await loadDerivedTables(connection);
   return { instance, connection, path };
 }
 

@@ -19,11 +19,13 @@ import {
   parseBucketKey,
   PatchboardError,
   parseInventoryObject,
+  type Policy,
   type SourceObject,
   type SourceReader,
   tableColumns,
 } from '@patchboard/core';
 import { withConfigSnapshots } from './config-snapshots.js';
+import { refreshDerivedTables } from './derived.js';
 import { type ObjectIdentity, recordHistory, type TouchedObject, unobservedObjects } from './history.js';
 
 export interface IngestProgress {
@@ -38,6 +40,8 @@ export interface IngestOptions {
   readConcurrency?: number;
   /** Objects larger than this are reported and not read. */
   maxObjectBytes?: number;
+  /** The policy's tag keys, which the derived node facts resolve team and environment with (default: the default policy's). */
+  tagKeys?: Policy['tagKeys'];
 }
 
 export interface IngestSummary {
@@ -337,6 +341,11 @@ export async function ingest(
         history.opened,
         history.closed,
       ],
+    );
+    await refreshDerivedTables(
+      connection,
+      touched.map((t) => t.key),
+      options.tagKeys,
     );
     await connection.run('COMMIT');
     return summary;

@@ -2,7 +2,6 @@ import { type DuckDBConnection, JSDuckDBValueConverter } from '@duckdb/node-api'
 import {
   type CompiledQuery,
   type Dialect,
-  duckdbDialect,
   PatchboardError,
   type QueryEngine,
   type QueryResult,
@@ -12,14 +11,18 @@ import {
 } from '@patchboard/core';
 import { AS_OF_SCHEMA, AS_OF_VARIABLE } from './history.js';
 import { closeDatabase, type OpenedDatabase } from './database.js';
+import { asOfNodeFacts, dialectOf } from './derived.js';
 import { columnType, normaliseValue } from './normalise.js';
 import { rewriteTrinoSql } from './trino-compat.js';
 
 /** Runs compiled queries on a Patchboard DuckDB database. */
 export class DuckDbQueryEngine implements QueryEngine {
-  readonly dialect: Dialect = duckdbDialect;
-
   constructor(private readonly db: OpenedDatabase) {}
+
+  /** DuckDB's dialect, with the database's derived tables as the latest ingest through it left them. */
+  get dialect(): Dialect {
+    return dialectOf(this.db.connection);
+  }
 
   get connection(): DuckDBConnection {
     return this.db.connection;
@@ -32,7 +35,10 @@ export class DuckDbQueryEngine implements QueryEngine {
     const connection = await this.db.instance.connect();
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
-      if (options.asOf !== undefined) await this.travelTo(connection, options.asOf);
+      if (options.asOf !== undefined) {
+        await this.travelTo(connection, options.asOf);
+        await asOfNodeFacts(connection, this.dialect, query.sql);
+      }
       const result = await connection.stream(rewriteTrinoSql(query.sql), [...query.parameters]);
       const names = result.columnNames();
       const columns = result

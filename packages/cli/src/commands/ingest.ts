@@ -104,6 +104,7 @@ export function registerIngest(program: Command): void {
       try {
         const summary = await ingest(db.connection, source, {
           readConcurrency,
+          tagKeys: context.config.policy.tagKeys,
           onProgress: ({ phase, done, total }) =>
             progress.update(done, total, phase === 'listing' ? 'listed' : 'objects'),
         });
