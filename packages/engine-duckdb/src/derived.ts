@@ -115,7 +115,7 @@ export async function refreshDerivedTables(
     const compiled = query.compile();
     return connection.run(compiled.sql, [...compiled.parameters]);
   };
-  if (recorded?.fingerprint !== expected) {
+  if (recorded?.fingerprint !== expected || (await mostNodes(connection, changed))) {
     await run(sql`CREATE OR REPLACE TABLE ${sql.raw(NODE_FACTS_TABLE)} AS ${nodeFactsQuery(tagKeys)}`);
     await run(sql`CREATE OR REPLACE TABLE ${sql.raw(ITEM_RUNS_TABLE)} AS ${itemRunsQuery()}`);
   } else {
@@ -142,6 +142,15 @@ export async function refreshDerivedTables(
   await connection.run(`DELETE FROM patchboard_meta WHERE key = ?`, [META_KEY]);
   await connection.run(`INSERT INTO patchboard_meta VALUES (?, ?)`, [META_KEY, JSON.stringify(next)]);
   remember(connection, next);
+}
+
+/**
+ * Whether the changed objects are of half the nodes or more (a day's ingest of a fleet that scans daily):
+ * deriving every node is then quicker than deleting and inserting most of them (1.3x at 10,000 nodes).
+ */
+async function mostNodes(connection: DuckDBConnection, changed: readonly { readonly nodeId: string }[]) {
+  const count = await connection.runAndReadAll(`SELECT count(*) FROM ${NODE_FACTS_TABLE}`);
+  return new Set(changed.map((object) => object.nodeId)).size * 2 >= Number(count.getRowsJS()[0]?.[0] ?? 0);
 }
 
 /** Deletes the rows of the changed nodes and inserts them derived again. */
