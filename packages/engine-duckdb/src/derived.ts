@@ -6,10 +6,10 @@
  *   the status, which depends on the evaluation time and is evaluated per query. `derived_item_runs` holds
  *   core's `item_runs` (item-runs.ts) over all of history, which is what history says at any evaluation time
  *   from its newest change on.
- * - An ingest derives again only the nodes whose objects it replaced, removed or first recorded, in its own
- *   transaction, so nothing ever reads facts out of step with the tables they come from. Everything is derived
- *   anew when the tables are missing or were derived by other SQL or with other tag keys (the recorded
- *   fingerprint differs).
+ * - An ingest derives again only the facts of the nodes whose objects it replaced, removed or first recorded,
+ *   and the runs of the nodes whose patch history it changed, in its own transaction, so nothing ever reads them
+ *   out of step with the tables they come from. Everything is derived anew when the tables are missing or were
+ *   derived by other SQL or with other tag keys (the recorded fingerprint differs).
  * - The engine's dialect carries what the tables were derived with (`DerivedTables`), and reports read them only
  *   when that answers their question; an `--as-of` query gets the node facts of that instant (`asOfNodeFacts`).
  */
@@ -34,6 +34,8 @@ type TagKeys = Policy['tagKeys'];
 
 const META_KEY = 'derived_tables';
 const CHANGED_NODES = 'derived_changed_nodes';
+/** Per node, how many patch-item intervals history holds and how many of them are closed. */
+const HISTORY_COUNTS = 'derived_item_history_counts';
 
 interface Recorded {
   readonly fingerprint: string;
@@ -77,10 +79,10 @@ function fingerprint(tagKeys: TagKeys): string {
 
 async function readRecorded(connection: DuckDBConnection): Promise<Recorded | undefined> {
   const tables = await connection.runAndReadAll(
-    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (?, ?)`,
-    [NODE_FACTS_TABLE, ITEM_RUNS_TABLE],
+    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (?, ?, ?)`,
+    [NODE_FACTS_TABLE, ITEM_RUNS_TABLE, HISTORY_COUNTS],
   );
-  if (Number(tables.getRowsJS()[0]?.[0]) !== 2) return undefined;
+  if (Number(tables.getRowsJS()[0]?.[0]) !== 3) return undefined;
   const meta = await connection.runAndReadAll(`SELECT value FROM patchboard_meta WHERE key = ?`, [META_KEY]);
   const value = meta.getRowsJS()[0]?.[0];
   if (typeof value !== 'string') return undefined;
@@ -106,32 +108,39 @@ export async function loadDerivedTables(connection: DuckDBConnection): Promise<v
  */
 export async function refreshDerivedTables(
   connection: DuckDBConnection,
-  changed: readonly { readonly typeName: string; readonly nodeId: string }[],
+  changed: readonly { readonly nodeId: string }[],
   tagKeys: TagKeys = DEFAULT_POLICY.tagKeys,
 ): Promise<void> {
   const expected = fingerprint(tagKeys);
-  const recorded = await readRecorded(connection);
-  const run = (query: SqlFragment) => {
-    const compiled = query.compile();
-    return connection.run(compiled.sql, [...compiled.parameters]);
-  };
-  if (recorded?.fingerprint !== expected || (await mostNodes(connection, changed))) {
-    await run(sql`CREATE OR REPLACE TABLE ${sql.raw(NODE_FACTS_TABLE)} AS ${nodeFactsQuery(tagKeys)}`);
-    await run(sql`CREATE OR REPLACE TABLE ${sql.raw(ITEM_RUNS_TABLE)} AS ${itemRunsQuery()}`);
-  } else {
-    // Any object of a node can change its facts; only its compliance items change its runs. A node id
-    // narrows the work: a node of the same id in another account or Region is derived again too, harmlessly.
-    await refreshNodes(connection, NODE_FACTS_TABLE, 'node_id', changed, (only) =>
-      nodeFactsQuery(tagKeys, only),
-    );
-    await refreshNodes(
-      connection,
-      ITEM_RUNS_TABLE,
-      'resourceid',
-      changed.filter((object) => object.typeName === 'AWS:ComplianceItem'),
-      itemRunsQuery,
-    );
+  const full = (await readRecorded(connection))?.fingerprint !== expected;
+
+  // Facts: the nodes any of whose objects changed. A node id narrows the work: a node of the same id in
+  // another account or Region is derived again too, harmlessly.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${CHANGED_NODES} (resourceid VARCHAR)`);
+  const appender = await connection.createAppender(CHANGED_NODES);
+  for (const nodeId of new Set(changed.map((object) => object.nodeId))) {
+    appender.appendVarchar(nodeId);
+    appender.endRow();
   }
+  appender.closeSync();
+  await refreshTable(connection, full, NODE_FACTS_TABLE, 'node_id', (only) => nodeFactsQuery(tagKeys, only));
+
+  // Runs: the nodes whose patch history opened or closed an interval. History only grows (intervals are
+  // closed, never deleted), so a node's count of intervals and of closed ones changes exactly then — whatever
+  // the order snapshots are ingested in — while a scan that changed nothing but times leaves its runs alone.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE derived_history_now AS
+    SELECT resourceid, count(*) AS intervals, count(valid_to) AS closed FROM aws_complianceitem_history
+    WHERE compliancetype = 'Patch' GROUP BY resourceid`);
+  if (!full) {
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${CHANGED_NODES} AS
+      SELECT resourceid FROM derived_history_now n FULL JOIN ${HISTORY_COUNTS} h USING (resourceid)
+      WHERE n.intervals IS DISTINCT FROM h.intervals OR n.closed IS DISTINCT FROM h.closed`);
+  }
+  await refreshTable(connection, full, ITEM_RUNS_TABLE, 'resourceid', itemRunsQuery);
+  await connection.run(`CREATE OR REPLACE TABLE ${HISTORY_COUNTS} AS SELECT * FROM derived_history_now`);
+  await connection.run(`DROP TABLE derived_history_now`);
+  await connection.run(`DROP TABLE ${CHANGED_NODES}`);
+
   const dataTime = await connection.runAndReadAll(LOOKUP_DATA_TIME.compile().sql);
   const newest = dataTime.getRowsJS()[0]?.[0];
   const next: Recorded = {
@@ -145,37 +154,37 @@ export async function refreshDerivedTables(
 }
 
 /**
- * Whether the changed objects are of half the nodes or more (a day's ingest of a fleet that scans daily):
- * deriving every node is then quicker than deleting and inserting most of them (1.3x at 10,000 nodes).
+ * Derives the rows of the nodes in the changed-nodes table again: deletes theirs and inserts them anew; or, when
+ * `full` or when they are half the table's nodes or more (a day's ingest of a fleet that scans daily), derives
+ * the whole table, which is then quicker than replacing most of its rows.
  */
-async function mostNodes(connection: DuckDBConnection, changed: readonly { readonly nodeId: string }[]) {
-  const count = await connection.runAndReadAll(`SELECT count(*) FROM ${NODE_FACTS_TABLE}`);
-  return new Set(changed.map((object) => object.nodeId)).size * 2 >= Number(count.getRowsJS()[0]?.[0] ?? 0);
-}
-
-/** Deletes the rows of the changed nodes and inserts them derived again. */
-async function refreshNodes(
+async function refreshTable(
   connection: DuckDBConnection,
+  full: boolean,
   table: string,
   nodeColumn: string,
-  changed: readonly { readonly nodeId: string }[],
-  derive: (only: SqlFragment) => SqlFragment,
+  derive: (only?: SqlFragment) => SqlFragment,
 ): Promise<void> {
-  if (changed.length === 0) return;
-  await connection.run(`CREATE OR REPLACE TEMP TABLE ${CHANGED_NODES} (resourceid VARCHAR)`);
-  const appender = await connection.createAppender(CHANGED_NODES);
-  for (const nodeId of new Set(changed.map((object) => object.nodeId))) {
-    appender.appendVarchar(nodeId);
-    appender.endRow();
+  const run = (query: SqlFragment) => {
+    const compiled = query.compile();
+    return connection.run(compiled.sql, [...compiled.parameters]);
+  };
+  const counts = full
+    ? undefined
+    : (
+        await connection.runAndReadAll(`SELECT (SELECT count(*) FROM ${CHANGED_NODES}),
+          (SELECT count(DISTINCT ${nodeColumn}) FROM ${table})`)
+      )
+        .getRowsJS()[0]!
+        .map(Number);
+  if (!counts || counts[0]! * 2 >= counts[1]!) {
+    await run(sql`CREATE OR REPLACE TABLE ${sql.raw(table)} AS ${derive()}`);
+    return;
   }
-  appender.closeSync();
-  const only = sql.raw(`resourceid IN (SELECT resourceid FROM ${CHANGED_NODES})`);
-  await connection.run(
-    `DELETE FROM ${table} WHERE ${nodeColumn} IN (SELECT resourceid FROM ${CHANGED_NODES})`,
-  );
-  const insert = sql`INSERT INTO ${sql.raw(table)} ${derive(only)}`.compile();
-  await connection.run(insert.sql, [...insert.parameters]);
-  await connection.run(`DROP TABLE ${CHANGED_NODES}`);
+  if (counts[0] === 0) return;
+  const changedNodes = `SELECT resourceid FROM ${CHANGED_NODES}`;
+  await connection.run(`DELETE FROM ${table} WHERE ${nodeColumn} IN (${changedNodes})`);
+  await run(sql`INSERT INTO ${sql.raw(table)} ${derive(sql.raw(`resourceid IN (${changedNodes})`))}`);
 }
 
 /**
