@@ -2,7 +2,24 @@
  * The few places where DuckDB and Athena (Trino) SQL differ in Patchboard's reports. Reports are written once
  * against this interface; each engine supplies its dialect.
  */
+import type { Policy } from './config.js';
 import { sql, type SqlFragment } from './sql.js';
+
+/**
+ * Tables a database keeps of what reports would otherwise derive from the inventory and its history on every
+ * query: node facts and item runs, filled at ingest (engine-duckdb derived.ts). Reports read them when the
+ * engine's dialect says they hold for the question, and derive the same rows in the query otherwise (Athena).
+ */
+export interface DerivedTables {
+  /** The tag keys the node facts resolved team and environment with: a policy with others derives its own. */
+  readonly tagKeys: Policy['tagKeys'];
+  /**
+   * The item runs are history's runs as they stand at any evaluation time from this instant on (epoch
+   * milliseconds; the newest change history holds); an earlier evaluation reads history as it stood then.
+   * Null when history holds no patch items.
+   */
+  readonly itemRunsFrom: number | null;
+}
 
 export interface Dialect {
   readonly name: 'duckdb' | 'trino';
@@ -22,6 +39,8 @@ export interface Dialect {
   secondsBetween(from: SqlFragment, to: SqlFragment): SqlFragment;
   /** The `fraction` quantile of a numeric aggregate (exact on DuckDB, approximate on Athena). */
   quantile(value: SqlFragment, fraction: number): SqlFragment;
+  /** The engine's derived tables, when its database keeps them. */
+  readonly derived?: DerivedTables;
 }
 
 export const duckdbDialect: Dialect = {

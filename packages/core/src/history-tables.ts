@@ -11,6 +11,17 @@ export interface HistoryTableSpec {
   readonly columns: readonly { readonly name: string; readonly kind: ColumnKind }[];
 }
 
+/**
+ * The run ids history leaves empty: ExecutionId and SnapshotId name the agent run that reported a row, differ at
+ * every run, and cost more than all else in history; the interval keeps the run's times. Only volatile columns
+ * of these names are left out (engine-duckdb history.ts; the Athena history views do the same).
+ */
+export const HISTORY_RUN_ID_COLUMNS: ReadonlySet<string> = new Set(['executionid', 'snapshotid']);
+
+/** Whether history leaves this column empty (see `HISTORY_RUN_ID_COLUMNS`). */
+export const isHistoryRunId = (column: { readonly name: string; readonly volatile?: boolean }): boolean =>
+  HISTORY_RUN_ID_COLUMNS.has(column.name) && column.volatile === true;
+
 const instant = (name: string) => ({ name, kind: 'timestamp' as const });
 const text = (name: string) => ({ name, kind: 'text' as const });
 const OBJECT_KEY = ['accountid', 'region', 'resourcetype', 'resourceid'].map(text);

@@ -13,14 +13,19 @@ export * from './sql.js';
 export * from './timestamp.js';
 export * from './reports/catalogue.js';
 export type { ReportContext, ReportDefinition } from './reports/report.js';
-export { UNTAGGED } from './reports/node-compliance.js';
 export { nodeDetailQueries } from './reports/node-detail.js';
-export { nodeFactsCte } from './reports/node-facts.js';
+export { factsCtes, NODE_FACTS_TABLE, nodeFactsCte, teamOf, UNTAGGED } from './reports/node-facts.js';
 export * from './changes.js';
 export { CVE_ID, evidenceItemsCte } from './reports/cve-evidence.js';
 export { PLATFORMS_WITHOUT_CVE_IDS } from './reports/cve-visibility.js';
 export { FLEET_GROUPS } from './reports/fleet-summary.js';
-export { itemRunsCte, SECURITY_CLASSIFICATIONS } from './reports/item-runs.js';
+export {
+  ITEM_RUNS_TABLE,
+  itemRunsCte,
+  itemRunsFromHistory,
+  RUN_HISTORY_COLUMNS,
+  SECURITY_CLASSIFICATIONS,
+} from './reports/item-runs.js';
 export * from './check.js';
 export * from './trend.js';
 export * from './history-tables.js';

@@ -35,6 +35,7 @@ import {
   HISTORY_TABLES,
   type HistoryTableSpec,
   INVENTORY_TYPES,
+  isHistoryRunId,
   PATCH_STATES,
   PatchboardError,
   tableColumns,
@@ -322,8 +323,6 @@ function parquetHistoryTable(spec: HistoryTableSpec, root: string): AthenaTable 
   };
 }
 
-/** Run ids history does not keep (engine-duckdb history.ts `RUN_IDS`). */
-const RUN_IDS = new Set(['executionid', 'snapshotid']);
 const OBJECT_KEY = 'accountid, region, resourcetype, resourceid';
 const NO_INSTANT = 'CAST(NULL AS timestamp(3) with time zone)';
 
@@ -334,9 +333,7 @@ const NO_INSTANT = 'CAST(NULL AS timestamp(3) with time zone)';
 function historyView(type: InventoryTypeSpec): AthenaView {
   const columns = tableColumns(type);
   const identity = columns.filter((c) => !c.volatile).map((c) => c.name);
-  const select = columns.map((c) =>
-    RUN_IDS.has(c.name) && c.volatile ? `CAST(NULL AS varchar) AS ${c.name}` : c.name,
-  );
+  const select = columns.map((c) => (isHistoryRunId(c) ? `CAST(NULL AS varchar) AS ${c.name}` : c.name));
   return {
     name: `${type.table}_history`,
     query: `SELECT ${select.join(', ')},

@@ -5,6 +5,7 @@
 import { totalmem } from 'node:os';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { PatchboardError } from '@patchboard/core';
+import { loadDerivedTables } from './derived.js';
 import { SCHEMA_VERSION, schemaStatements } from './schema.js';
 import { TRINO_MACROS } from './trino-compat.js';
 
@@ -92,6 +93,7 @@ export async function openDatabase(
       String(SCHEMA_VERSION),
     ]);
   }
+  await loadDerivedTables(connection);
   return { instance, connection, path };
 }
 

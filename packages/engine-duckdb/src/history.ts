@@ -19,14 +19,18 @@
  *   variable `patchboard_as_of`: with it first on the search path, every report runs "as of" that instant.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { INVENTORY_TYPES, type InventoryTypeSpec, tableColumns } from '@patchboard/core';
+import {
+  type BucketKey,
+  INVENTORY_TYPES,
+  type InventoryTypeSpec,
+  isHistoryRunId,
+  tableColumns,
+} from '@patchboard/core';
 
 export const AS_OF_SCHEMA = 'history_at';
 export const AS_OF_VARIABLE = 'patchboard_as_of';
 
 const historyTable = (type: InventoryTypeSpec) => `${type.table}_history`;
-/** Columns history leaves empty: see the run ids above. */
-const RUN_IDS = new Set(['executionid', 'snapshotid']);
 /** The one volatile value reports need as of an instant: the last scan time. */
 const SCAN_LOG = { typeName: 'AWS:PatchSummary', column: 'operationendtime' } as const;
 const OBJECT_KEY = ['accountid', 'region', 'resourcetype', 'resourceid'] as const;
@@ -138,7 +142,7 @@ async function recordTypeHistory(
   const opened = await changes(
     connection,
     `INSERT INTO ${history}
-     SELECT ${columns.map((c) => (RUN_IDS.has(c.name) && c.volatile ? 'NULL' : `c.${c.name}`)).join(', ')}, o.observed_at, NULL, NULL
+     SELECT ${columns.map((c) => (isHistoryRunId(c) ? 'NULL' : `c.${c.name}`)).join(', ')}, o.observed_at, NULL, NULL
      FROM (SELECT DISTINCT ON (${identity.join(', ')}) c.* FROM ${type.table} c
            JOIN touched_type t ON ${keyJoin('c', 't')}
            ORDER BY ${identity.join(', ')}, c.capturetime) c

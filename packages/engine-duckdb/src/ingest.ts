@@ -19,12 +19,14 @@ import {
   parseBucketKey,
   PatchboardError,
   parseInventoryObject,
+  type Policy,
   type SourceObject,
   type SourceReader,
 } from '@patchboard/core';
 import { ChunkWriter } from './chunk-writer.js';
 import { withConfigSnapshots } from './config-snapshots.js';
 import { recordHistory, touchUnobserved } from './history.js';
+import { refreshDerivedTables } from './derived.js';
 
 export interface IngestProgress {
   readonly phase: 'listing' | 'reading';
@@ -38,6 +40,8 @@ export interface IngestOptions {
   readConcurrency?: number;
   /** Objects larger than this are reported and not read. */
   maxObjectBytes?: number;
+  /** The policy's tag keys, which the derived node facts resolve team and environment with (default: the default policy's). */
+  tagKeys?: Policy['tagKeys'];
 }
 
 export interface IngestSummary {
@@ -395,8 +399,9 @@ async function ingestPlanned(
     await touchedObjects(connection);
     const history = await recordHistory(connection);
 
-    // 5. Derived data of the touched objects goes here: `touched_objects` names each (type, node), `present`
-    //    false for one that vanished, with the instant it was observed.
+    // 5. Derived data (node facts, item runs) of the nodes whose objects were touched, in this transaction so
+    //    no reader sees them out of step with the tables.
+    await refreshDerivedTables(connection, options.tagKeys);
 
     const summary: IngestSummary = {
       ingestId,

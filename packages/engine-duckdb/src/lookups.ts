@@ -17,6 +17,8 @@ import {
   formatInstant,
   itemRunsCte,
   nodeFactsCte,
+  RUN_HISTORY_COLUMNS,
+  teamOf,
   type CompiledQuery,
   type Policy,
   type QueryEngine,
@@ -24,7 +26,6 @@ import {
   type SnapshotLookups,
   sql,
   type SqlFragment,
-  UNTAGGED,
 } from '@patchboard/core';
 
 export const NODE_HISTORY_TABLE = 'lookup_node_history';
@@ -36,7 +37,7 @@ const NODE_INDEXED_TABLES = ['aws_tag', 'aws_complianceitem', 'aws_application']
  * The data time in epoch milliseconds (a number, or null with no patch history): answers from the lookup
  * tables hold for every evaluation time from it on.
  */
-const LOOKUP_DATA_TIME = sql`SELECT CAST(epoch_ms(max(greatest(valid_from, coalesce(valid_to, valid_from))))
+export const LOOKUP_DATA_TIME = sql`SELECT CAST(epoch_ms(max(greatest(valid_from, coalesce(valid_to, valid_from))))
   AS DOUBLE) AS data_time
 FROM aws_complianceitem_history WHERE compliancetype = 'Patch'`;
 
@@ -51,17 +52,15 @@ function lookupTableStatements(context: ReportContext): SqlFragment[] {
     sql`DROP TABLE IF EXISTS ${nodeHistory}`,
     // The columns and order of the node page's history section (node-detail.ts), keyed by node.
     sql`CREATE TABLE ${nodeHistory} AS WITH ${itemRunsCte(context)}
-SELECT resourceid, id AS patch_id, title, severity, classification, run_start AS first_seen_noncompliant,
-  CASE WHEN remediated_at IS NOT NULL THEN 'REMEDIATED' WHEN open_now THEN state ELSE 'NO_LONGER_REPORTED' END AS outcome,
-  remediated_at, cve_ids
-FROM item_remediations
+SELECT resourceid, ${RUN_HISTORY_COLUMNS}
+FROM item_runs
 ORDER BY resourceid, run_start DESC, patch_id, title`,
     sql`DROP TABLE IF EXISTS ${evidence}`,
     // cve-evidence.ts's evidence_items for every item (its HAVING becomes the lookup's WHERE), with the node
     // columns it joins in: the node's name, status and team do not depend on the evaluation time.
     sql`CREATE TABLE ${evidence} AS WITH ${nodeFactsCte(context)},
   ${evidenceItemsCte(context)}
-SELECT i.*, f.name, f.instance_status, coalesce(f.team, ${UNTAGGED}) AS team, o.last_observed_at
+SELECT i.*, f.name, f.instance_status, ${teamOf('f')} AS team, o.last_observed_at
 FROM evidence_items i
 LEFT JOIN node_facts f ON f.account_id = i.accountid AND f.region = i.region AND f.node_id = i.resourceid
 LEFT JOIN observed o ON o.accountid = i.accountid AND o.region = i.region AND o.resourceid = i.resourceid

@@ -3,7 +3,6 @@ import {
   type CompiledQuery,
   type DescribesSource,
   type Dialect,
-  duckdbDialect,
   PatchboardError,
   type QueryEngine,
   type QueryResult,
@@ -14,14 +13,18 @@ import {
 } from '@patchboard/core';
 import { AS_OF_SCHEMA, AS_OF_VARIABLE } from './history.js';
 import { closeDatabase, type OpenedDatabase } from './database.js';
+import { asOfNodeFacts, dialectOf } from './derived.js';
 import { columnType, normaliseValue } from './normalise.js';
 import { rewriteTrinoSql } from './trino-compat.js';
 
 /** Runs compiled queries on a Patchboard DuckDB database. */
 export class DuckDbQueryEngine implements QueryEngine, DescribesSource {
-  readonly dialect: Dialect = duckdbDialect;
-
   constructor(private readonly db: OpenedDatabase) {}
+
+  /** DuckDB's dialect, with the database's derived tables as the latest ingest through it left them. */
+  get dialect(): Dialect {
+    return dialectOf(this.db.connection);
+  }
 
   get connection(): DuckDBConnection {
     return this.db.connection;
@@ -34,7 +37,10 @@ export class DuckDbQueryEngine implements QueryEngine, DescribesSource {
     const connection = await this.db.instance.connect();
     try {
       await connection.run(`SET TimeZone = 'UTC'`);
-      if (options.asOf !== undefined) await this.travelTo(connection, options.asOf);
+      if (options.asOf !== undefined) {
+        await this.travelTo(connection, options.asOf);
+        await asOfNodeFacts(connection, this.dialect, query.sql);
+      }
       const result = await connection.stream(rewriteTrinoSql(query.sql), [...query.parameters]);
       const names = result.columnNames();
       const columns = result

@@ -62,7 +62,9 @@ export function registerDemo(program: Command): void {
         const ingesting = startProgress('Ingesting');
         let changes = 0;
         for (const [d, date] of fleet.snapshots.entries()) {
-          const summary = await store.ingest(new LocalFolderSource(join(options.dir, 'days', date)));
+          const summary = await store.ingest(new LocalFolderSource(join(options.dir, 'days', date)), {
+            tagKeys: context.config.policy.tagKeys,
+          });
           if (d > 0) changes += summary.historyOpened + summary.historyClosed;
           ingesting.update(d + 1, fleet.snapshots.length, 'days');
         }

@@ -105,6 +105,7 @@ export function registerIngest(program: Command): void {
       try {
         const summary = await store.ingest(source, {
           readConcurrency,
+          tagKeys: context.config.policy.tagKeys,
           onProgress: ({ phase, done, total }) =>
             progress.update(done, total, phase === 'listing' ? 'listed' : 'objects'),
         });

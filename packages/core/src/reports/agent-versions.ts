@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { sql } from '../sql.js';
-import { UNTAGGED } from './node-compliance.js';
 import { nodeFactsCte } from './node-facts.js';
 import { defineReport } from './report.js';
 
@@ -15,7 +14,7 @@ export const agentVersions = defineReport({
 SELECT coalesce(agent_version, '(unknown)') AS agent_version, coalesce(platform_type, '(unknown)') AS platform_type,
   count(*) AS nodes
 FROM node_facts
-WHERE status <> 'INACTIVE' AND NOT (status = 'UNMANAGED' AND agent_report_time IS NULL)${params.team ? sql` AND coalesce(team, ${UNTAGGED}) = ${params.team}` : sql``}
+WHERE status <> 'INACTIVE' AND NOT (status = 'UNMANAGED' AND agent_report_time IS NULL)${params.team ? sql` AND team = ${params.team}` : sql``}
 GROUP BY 1, 2
 ORDER BY 1 DESC, 2`;
   },

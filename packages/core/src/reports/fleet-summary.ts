@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { sql } from '../sql.js';
-import { UNTAGGED } from './node-compliance.js';
 import { nodeFactsCte, STATUS_COUNTS } from './node-facts.js';
 import { defineReport } from './report.js';
 
@@ -28,12 +27,12 @@ export const fleetSummary = defineReport({
     const groupBy = params['group-by'];
     const group = groupBy === 'none' ? undefined : sql.raw(GROUPS[groupBy]);
     return sql`WITH ${nodeFactsCte(context)}
-SELECT ${group ? sql`coalesce(${group}, ${groupBy === 'team' || groupBy === 'environment' ? UNTAGGED : '(unknown)'}) AS ${group}, ` : sql``}count(*) AS nodes,
+SELECT ${group ? sql`coalesce(${group}, '(unknown)') AS ${group}, ` : sql``}count(*) AS nodes,
   count(*) FILTER (WHERE status <> 'INACTIVE') AS active,
   count(*) FILTER (WHERE status = 'INACTIVE') AS inactive,
   ${STATUS_COUNTS}
 FROM node_facts
-${params.team ? sql`WHERE coalesce(team, ${UNTAGGED}) = ${params.team}` : sql``}
+${params.team ? sql`WHERE team = ${params.team}` : sql``}
 ${group ? sql`GROUP BY 1 ORDER BY 1` : sql``}`;
   },
 });

@@ -14,6 +14,7 @@
 import { formatInstant } from '../timestamp.js';
 import { NON_COMPLIANT_PATCH_STATES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';
+import type { Dialect } from '../dialect.js';
 import type { ReportContext } from './report.js';
 
 /**
@@ -26,22 +27,31 @@ const SECURITY_LOWER = SECURITY_CLASSIFICATIONS.map((c) => c.toLowerCase());
 
 const ITEM = sql.raw('accountid, region, resourceid, id, title');
 
+/** The table engine-duckdb keeps of `item_runs` as history stands (derived.ts). */
+export const ITEM_RUNS_TABLE = 'derived_item_runs';
+
 /**
- * CTEs `item_steps` (each interval with its run number and what followed it) and `item_runs` (one row per run:
- * `run_start`, `open_now`, `remediated_at`, the item's severity, classification and every CVE it ever carried).
- * `only` narrows the history read to whole items (a condition on node or patch id), which a question about one
- * node or one patch needs instead of every item's runs.
+ * The common table expressions ending in `item_runs`, derived from history as it stood at `at` (epoch
+ * milliseconds), or from all of it: one row per run with `run_start`, `open_now`, `remediated_at`, the item's
+ * last state, severity, classification and every CVE it ever carried. `only` narrows the history read to whole
+ * items (a condition on node or patch id).
  */
-export function itemRunsCte(context: ReportContext, only?: SqlFragment): SqlFragment {
-  const { dialect } = context;
-  const at = dialect.instant(formatInstant(context.now));
+export function itemRunsFromHistory(
+  dialect: Dialect,
+  at: number | undefined,
+  only?: SqlFragment,
+): SqlFragment {
+  const until = at === undefined ? undefined : dialect.instant(formatInstant(at));
   const noncompliant = sql`patchstate IN ${sql.list(NON_COMPLIANT_PATCH_STATES)}`;
+  const conditions = [sql`compliancetype = 'Patch'`];
+  if (until) conditions.push(sql`valid_from <= ${until}`);
+  if (only) conditions.push(only);
   return sql`item_history AS (
     SELECT accountid, region, resourceid, id, title, patchstate, severity, classification, patchbaselineid,
-      installedtime, cveids, valid_from, CASE WHEN valid_to > ${at} THEN NULL ELSE valid_to END AS valid_to,
+      installedtime, cveids, valid_from, ${until ? sql`CASE WHEN valid_to > ${until} THEN NULL ELSE valid_to END` : sql`valid_to`} AS valid_to,
       last_seen, ${noncompliant} AS noncompliant
     FROM aws_complianceitem_history
-    WHERE compliancetype = 'Patch' AND valid_from <= ${at}${only ? sql` AND ${only}` : sql``}
+    WHERE ${sql.join(conditions, ' AND ')}
   ),
   item_cves AS (
     SELECT ${ITEM}, ${dialect.stringAgg(sql.raw("nullif(cveids, '')"))} AS cve_ids
@@ -62,7 +72,7 @@ export function itemRunsCte(context: ReportContext, only?: SqlFragment): SqlFrag
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_number
     FROM item_marks
   ),
-  item_runs AS (
+  item_run_steps AS (
     SELECT s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number,
       min(s.valid_from) AS run_start,
       bool_or(s.valid_to IS NULL) AS open_now,
@@ -81,12 +91,30 @@ export function itemRunsCte(context: ReportContext, only?: SqlFragment): SqlFrag
     WHERE s.noncompliant
     GROUP BY s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number
   ),
-  item_remediations AS (
-    SELECT item_runs.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at
+  item_runs AS (
+    SELECT item_run_steps.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at
       WHEN next_state IS NULL AND NOT open_now THEN last_installed_time END AS remediated_at
-    FROM item_runs
+    FROM item_run_steps
   )`;
 }
+
+/**
+ * The CTE `item_runs` at the evaluation time. The engine's table holds from the newest change of history on;
+ * an earlier evaluation time (`--now`, `--as-of` in the past) reads history as it stood then.
+ */
+export function itemRunsCte(context: ReportContext, only?: SqlFragment): SqlFragment {
+  const derived = context.dialect.derived;
+  if (derived && (derived.itemRunsFrom === null || context.now >= derived.itemRunsFrom)) {
+    return sql`item_runs AS (SELECT * FROM ${sql.raw(ITEM_RUNS_TABLE)}${only ? sql` WHERE ${only}` : sql``})`;
+  }
+  return itemRunsFromHistory(context.dialect, context.now, only);
+}
+
+/** A node's runs as the node page lists them (node-detail.ts), from `item_runs`. */
+export const RUN_HISTORY_COLUMNS = sql.raw(`id AS patch_id, title, severity, classification,
+  run_start AS first_seen_noncompliant,
+  CASE WHEN remediated_at IS NOT NULL THEN 'REMEDIATED' WHEN open_now THEN state ELSE 'NO_LONGER_REPORTED' END AS outcome,
+  remediated_at, cve_ids`);
 
 /** A classification filter: `security` (the default), `any`, or one classification as written. */
 export function classificationFilter(column: SqlFragment, classification: string): SqlFragment {

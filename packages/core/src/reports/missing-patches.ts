@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { NON_COMPLIANT_PATCH_STATES, PATCH_STATES, SEVERITIES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';
-import { UNTAGGED } from './node-compliance.js';
 import { nodeFactsCte } from './node-facts.js';
 import { defineReport } from './report.js';
 
@@ -23,7 +22,7 @@ export const missingPatches = defineReport({
     if (params.severity) filters.push(sql`ci.severity = ${params.severity}`);
     if (params.state) filters.push(sql`ci.patchstate = ${params.state}`);
     if (params.classification) filters.push(sql`ci.classification = ${params.classification}`);
-    if (params.team) filters.push(sql`coalesce(f.team, ${UNTAGGED}) = ${params.team}`);
+    if (params.team) filters.push(sql`f.team = ${params.team}`);
     return sql`WITH ${nodeFactsCte(context)}
 SELECT ci.id AS patch_id, ci.patchstate AS state, max(ci.title) AS title, max(ci.classification) AS classification,
   max(ci.severity) AS severity, max(ci.patchseverity) AS patch_severity, count(*) AS node_count,

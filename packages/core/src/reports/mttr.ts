@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { isoInstant } from './params.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { classificationFilter, itemRunsCte } from './item-runs.js';
-import { UNTAGGED } from './node-compliance.js';
-import { nodeFactsCte } from './node-facts.js';
+import { nodeFactsCte, teamOf } from './node-facts.js';
 import { defineReport } from './report.js';
 
 const GROUPS = {
@@ -35,16 +34,16 @@ export const meanTimeToRemediate = defineReport({
     ];
     if (params.from) filters.push(sql`r.remediated_at >= ${dialect.instant(params.from)}`);
     if (params.to) filters.push(sql`r.remediated_at < ${dialect.instant(params.to)}`);
-    if (params.team) filters.push(sql`coalesce(f.team, ${UNTAGGED}) = ${params.team}`);
+    if (params.team) filters.push(sql`${teamOf('f')} = ${params.team}`);
     const groups = sql.raw(GROUPS[params.by].join(', '));
     const days = sql.raw('days');
     const round2 = (value: SqlFragment) => sql`round(${value}, 2)`;
     return sql`WITH ${nodeFactsCte(context)},
   ${itemRunsCte(context)},
   remediated AS (
-    SELECT r.severity, coalesce(f.team, ${UNTAGGED}) AS team,
+    SELECT r.severity, ${teamOf('f')} AS team,
       ${dialect.secondsBetween(sql.raw('r.run_start'), sql.raw('r.remediated_at'))} / 86400.0 AS days
-    FROM item_remediations r
+    FROM item_runs r
     LEFT JOIN node_facts f ON f.account_id = r.accountid AND f.region = r.region AND f.node_id = r.resourceid
     WHERE ${sql.join(filters, ' AND ')}
   )

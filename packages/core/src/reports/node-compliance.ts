@@ -4,8 +4,6 @@ import { sql, type SqlFragment } from '../sql.js';
 import { nodeFactsCte } from './node-facts.js';
 import { defineReport } from './report.js';
 
-export const UNTAGGED = '(untagged)';
-
 export const nodeCompliance = defineReport({
   id: 'node-compliance',
   title: 'Node compliance',
@@ -28,13 +26,11 @@ export const nodeCompliance = defineReport({
     if (params.status) filters.push(sql`status = ${params.status}`);
     if (params.account) filters.push(sql`account_id = ${params.account}`);
     if (params.region) filters.push(sql`region = ${params.region}`);
-    if (params.team) filters.push(sql`coalesce(team, ${UNTAGGED}) = ${params.team}`);
-    if (params.environment) filters.push(sql`coalesce(environment, ${UNTAGGED}) = ${params.environment}`);
+    if (params.team) filters.push(sql`team = ${params.team}`);
+    if (params.environment) filters.push(sql`environment = ${params.environment}`);
     if (params.node) filters.push(sql`node_id = ${params.node}`);
     return sql`WITH ${nodeFactsCte(context)}
-SELECT account_id, region, node_id, name, platform, instance_status,
-  coalesce(team, ${UNTAGGED}) AS team, coalesce(environment, ${UNTAGGED}) AS environment,
-  patch_group, baseline_id, status, missing_count, failed_count, pending_reboot_count,
+SELECT account_id, region, node_id, name, platform, instance_status, team, environment, patch_group, baseline_id, status, missing_count, failed_count, pending_reboot_count,
   critical_noncompliant_count, highest_severity, last_scan_time
 FROM node_facts
 ${filters.length > 0 ? sql`WHERE ${sql.join(filters, ' AND ')}` : sql``}

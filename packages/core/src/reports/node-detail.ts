@@ -4,7 +4,7 @@
 import { EC2_INSTANCE_TYPE, EC2_TAG_TYPE, inventoryType } from '../inventory-types.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { compileReport } from './catalogue.js';
-import { itemRunsCte } from './item-runs.js';
+import { itemRunsCte, RUN_HISTORY_COLUMNS } from './item-runs.js';
 import type { ReportContext } from './report.js';
 
 export interface NodeDetailQueries {
@@ -47,10 +47,8 @@ WHERE resourceid = ${nodeId} ORDER BY name, version`,
     errors: sql`SELECT object_key, line, reason FROM ingest_errors
 WHERE object_key LIKE ${`%/${nodeId.replace(/[\\%_]/g, '\\$&')}.json`} ESCAPE '\\' ORDER BY object_key, line`,
     history: sql`WITH ${itemRunsCte(context, sql`resourceid = ${nodeId}`)}
-SELECT id AS patch_id, title, severity, classification, run_start AS first_seen_noncompliant,
-  CASE WHEN remediated_at IS NOT NULL THEN 'REMEDIATED' WHEN open_now THEN state ELSE 'NO_LONGER_REPORTED' END AS outcome,
-  remediated_at, cve_ids
-FROM item_remediations WHERE resourceid = ${nodeId}
+SELECT ${RUN_HISTORY_COLUMNS}
+FROM item_runs WHERE resourceid = ${nodeId}
 ORDER BY run_start DESC, patch_id, title`,
   };
 }

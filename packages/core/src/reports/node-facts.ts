@@ -16,6 +16,8 @@ import { formatInstant } from '../timestamp.js';
 import { NON_COMPLIANT_PATCH_STATES } from '../patch-state.js';
 import { EC2_INSTANCE_TYPE, EC2_TAG_TYPE, inventoryType } from '../inventory-types.js';
 import { sql, type SqlFragment } from '../sql.js';
+import type { Policy } from '../config.js';
+import type { Dialect } from '../dialect.js';
 import type { ReportContext } from './report.js';
 
 /** Severity ranking used for `highest_severity` (the agent's: CRITICAL 5 … UNSPECIFIED 0). */
@@ -28,51 +30,72 @@ const EC2_INSTANCES = sql.raw(inventoryType(EC2_INSTANCE_TYPE)!.table);
 const EC2_TAGS = sql.raw(inventoryType(EC2_TAG_TYPE)!.table);
 
 /** The first tag value among `keys`, in the order given: `Team` before `team`. */
-function pickTag(keys: readonly string[], context: ReportContext): SqlFragment {
+function pickTag(keys: readonly string[], dialect: Dialect): SqlFragment {
   const priority = sql`CASE ${sql.join(
     keys.map((key, i) => sql`WHEN key = ${key} THEN ${i}`),
     ' ',
   )} END`;
-  return sql`${context.dialect.minBy(sql.raw('value'), priority)} FILTER (WHERE key IN ${sql.list(keys)})`;
+  return sql`${dialect.minBy(sql.raw('value'), priority)} FILTER (WHERE key IN ${sql.list(keys)})`;
 }
 
 /** Team, environment, name and patch group of each node in a Key/Value tag table. */
-function ownerTags(table: SqlFragment, context: ReportContext): SqlFragment {
-  const { tagKeys } = context.policy;
+function ownerTags(table: SqlFragment, tagKeys: TagKeys, dialect: Dialect, where: SqlFragment): SqlFragment {
   return sql`
     SELECT accountid, region, resourceid,
-      ${pickTag(tagKeys.team, context)} AS team,
-      ${pickTag(tagKeys.environment, context)} AS environment,
+      ${pickTag(tagKeys.team, dialect)} AS team,
+      ${pickTag(tagKeys.environment, dialect)} AS environment,
       max(value) FILTER (WHERE key = 'Name') AS name,
       max(value) FILTER (WHERE key = 'Patch Group') AS patch_group
-    FROM ${table} GROUP BY accountid, region, resourceid
+    FROM ${table}${where} GROUP BY accountid, region, resourceid
   `;
 }
 
-/** The node-facts common table expressions; select from `node_facts` after them. */
-export function nodeFactsCte(context: ReportContext): SqlFragment {
-  const { policy, dialect } = context;
+/** The label of a node without a team or environment tag. */
+export const UNTAGGED = '(untagged)';
+
+/**
+ * The team of a node joined from `node_facts` as `alias` with a LEFT JOIN: history outlives nodes, and a run or
+ * an item of a node the current facts no longer hold counts as untagged too.
+ */
+export const teamOf = (alias: string): SqlFragment => sql`coalesce(${sql.raw(alias)}.team, ${UNTAGGED})`;
+
+/** The table engine-duckdb keeps of `facts` (derived.ts). */
+export const NODE_FACTS_TABLE = 'derived_node_facts';
+
+type TagKeys = Policy['tagKeys'];
+
+/**
+ * The common table expressions ending in `facts`: one row per node with everything but what depends on the
+ * evaluation time, team and environment defaulted to `(untagged)`. Athena runs them in every query; the DuckDB
+ * engine keeps their rows as a table. `only` (a condition on `resourceid`) narrows every table read to some
+ * nodes: an ingest deriving again the nodes it changed.
+ */
+export function factsCtes(tagKeys: TagKeys, dialect: Dialect, only?: SqlFragment): SqlFragment {
   const nonCompliant = sql`patchstate IN ${sql.list(NON_COMPLIANT_PATCH_STATES)}`;
-  const cutoff = dialect.instant(formatInstant(staleCutoff(policy, context.now)));
+  const where = (...conditions: SqlFragment[]) => {
+    const all = only ? [...conditions, only] : conditions;
+    return all.length === 0 ? sql`` : sql` WHERE ${sql.join(all, ' AND ')}`;
+  };
+  const patchItems = where(sql`compliancetype = 'Patch'`);
   return sql`nodes AS (
-    SELECT accountid, region, resourceid FROM aws_instanceinformation
-    UNION SELECT accountid, region, resourceid FROM aws_patchsummary
-    UNION SELECT accountid, region, resourceid FROM aws_complianceitem WHERE compliancetype = 'Patch'
-    UNION SELECT accountid, region, resourceid FROM ${EC2_INSTANCES}
+    SELECT accountid, region, resourceid FROM aws_instanceinformation${where()}
+    UNION SELECT accountid, region, resourceid FROM aws_patchsummary${where()}
+    UNION SELECT accountid, region, resourceid FROM aws_complianceitem${patchItems}
+    UNION SELECT accountid, region, resourceid FROM ${EC2_INSTANCES}${where()}
   ),
   info AS (
     SELECT accountid, region, resourceid, max(capturetime) AS agent_report_time,
       max(instancestatus) AS instance_status,
       max(platformtype) AS platform_type, max(platformname) AS platform_name,
       max(agentversion) AS agent_version, max(computername) AS computer_name
-    FROM aws_instanceinformation GROUP BY accountid, region, resourceid
+    FROM aws_instanceinformation${where()} GROUP BY accountid, region, resourceid
   ),
   summary AS (
     SELECT accountid, region, resourceid, max(baselineid) AS baseline_id, max(patchgroup) AS patch_group,
       max(operationendtime) AS scan_time, max(missingcount) AS missing, max(failedcount) AS failed,
       max(installedpendingrebootcount) AS pending_reboot, max(installedrejectedcount) AS rejected,
       max(criticalnoncompliantcount) AS critical, max(noncompliantseverity) AS severity
-    FROM aws_patchsummary GROUP BY accountid, region, resourceid
+    FROM aws_patchsummary${where()} GROUP BY accountid, region, resourceid
   ),
   items AS (
     SELECT accountid, region, resourceid, count(*) AS patch_items,
@@ -83,19 +106,20 @@ export function nodeFactsCte(context: ReportContext): SqlFragment {
       count(*) FILTER (WHERE ${nonCompliant} AND severity = 'CRITICAL') AS critical,
       max(CASE WHEN ${nonCompliant} THEN ${SEVERITY_RANK} END) AS severity_rank,
       max(capturetime) AS scan_time, max(patchbaselineid) AS baseline_id, max(patchgroup) AS patch_group
-    FROM aws_complianceitem WHERE compliancetype = 'Patch' GROUP BY accountid, region, resourceid
+    FROM aws_complianceitem${patchItems} GROUP BY accountid, region, resourceid
   ),
-  tags AS (${ownerTags(sql.raw('aws_tag'), context)}),
+  tags AS (${ownerTags(sql.raw('aws_tag'), tagKeys, dialect, where())}),
   ec2 AS (
     SELECT accountid, region, resourceid, max(state) AS instance_state, max(platform) AS platform
-    FROM ${EC2_INSTANCES} GROUP BY accountid, region, resourceid
+    FROM ${EC2_INSTANCES}${where()} GROUP BY accountid, region, resourceid
   ),
-  ec2_tags AS (${ownerTags(EC2_TAGS, context)}),
+  ec2_tags AS (${ownerTags(EC2_TAGS, tagKeys, dialect, where())}),
   facts AS (
     SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, coalesce(t.name, et.name) AS name,
       coalesce(info.platform_name, info.platform_type, ec2.platform) AS platform, info.platform_type,
       info.instance_status, ec2.instance_state, info.agent_report_time, (ec2.resourceid IS NOT NULL) AS listed,
-      info.agent_version, coalesce(t.team, et.team) AS team, coalesce(t.environment, et.environment) AS environment,
+      info.agent_version, coalesce(t.team, et.team, ${UNTAGGED}) AS team,
+      coalesce(t.environment, et.environment, ${UNTAGGED}) AS environment,
       coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group, et.patch_group) AS patch_group,
       coalesce(s.baseline_id, i.baseline_id) AS baseline_id,
       (s.resourceid IS NOT NULL OR i.resourceid IS NOT NULL) AS has_patch_data,
@@ -114,8 +138,29 @@ export function nodeFactsCte(context: ReportContext): SqlFragment {
     LEFT JOIN tags t ON t.accountid = n.accountid AND t.region = n.region AND t.resourceid = n.resourceid
     LEFT JOIN ec2 ON ec2.accountid = n.accountid AND ec2.region = n.region AND ec2.resourceid = n.resourceid
     LEFT JOIN ec2_tags et ON et.accountid = n.accountid AND et.region = n.region AND et.resourceid = n.resourceid
-  ),
-  node_facts AS (
+  )`;
+}
+
+/** Whether the engine's node facts table was derived with the policy's tag keys. */
+function keepsFacts(context: ReportContext): boolean {
+  const derived = context.dialect.derived;
+  return derived !== undefined && JSON.stringify(derived.tagKeys) === JSON.stringify(context.policy.tagKeys);
+}
+
+/**
+ * The node-facts common table expressions; select from `node_facts` after them. The status is evaluated here,
+ * at the evaluation time, from facts read from the engine's table or derived in the query.
+ */
+export function nodeFactsCte(context: ReportContext): SqlFragment {
+  const { policy, dialect } = context;
+  const cutoff = dialect.instant(formatInstant(staleCutoff(policy, context.now)));
+  const kept = keepsFacts(context);
+  return sql`${
+    kept
+      ? sql``
+      : sql`${factsCtes(policy.tagKeys, dialect)},
+  `
+  }node_facts AS (
     SELECT facts.*,
       CASE
         WHEN instance_status IN ${sql.list(policy.inactiveInstanceStatuses)} THEN 'INACTIVE'
@@ -127,7 +172,7 @@ export function nodeFactsCte(context: ReportContext): SqlFragment {
         WHEN last_scan_time IS NULL OR last_scan_time < ${cutoff} THEN 'STALE'
         ELSE 'COMPLIANT'
       END AS status
-    FROM facts
+    FROM ${kept ? sql`${sql.raw(NODE_FACTS_TABLE)} facts` : sql`facts`}
   )`;
 }
 

@@ -3,7 +3,6 @@ import { formatInstant } from '../timestamp.js';
 import { SEVERITIES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { classificationFilter, itemRunsCte } from './item-runs.js';
-import { UNTAGGED } from './node-compliance.js';
 import { nodeFactsCte } from './node-facts.js';
 import { defineReport, type ReportContext } from './report.js';
 
@@ -59,8 +58,8 @@ export function openItemsCte(context: ReportContext, filters: SqlFragment[] = []
     GROUP BY accountid, region, kbid, ${CATALOGUE_VERSION_KEY}
   ),
   open_items AS (
-    SELECT f.account_id, f.region, f.node_id, f.name, coalesce(f.team, ${UNTAGGED}) AS team,
-      coalesce(f.environment, ${UNTAGGED}) AS environment, coalesce(f.baseline_id, r.baseline_id) AS baseline_id,
+    SELECT f.account_id, f.region, f.node_id, f.name, f.team, f.environment,
+      coalesce(f.baseline_id, r.baseline_id) AS baseline_id,
       r.id AS patch_id, r.title, r.state, r.severity, r.classification, r.cve_ids,
       ${start} AS first_seen_noncompliant,
       CASE WHEN ${start} = r.run_start THEN 'first-seen' ELSE 'release-date' END AS start_basis,
@@ -88,7 +87,7 @@ export const overduePatches = defineReport({
   compile(params, context) {
     const filters = [classificationFilter(sql.raw('r.classification'), params.classification)];
     if (params.severity) filters.push(sql`r.severity = ${params.severity}`);
-    if (params.team) filters.push(sql`coalesce(f.team, ${UNTAGGED}) = ${params.team}`);
+    if (params.team) filters.push(sql`f.team = ${params.team}`);
     const cte = sql`WITH ${openItemsCte(context, filters)},
   overdue AS (SELECT * FROM open_items WHERE days_outstanding >= ${params.minDays})`;
     const summary = sql`count(DISTINCT account_id || '/' || region || '/' || node_id) AS nodes, count(*) AS items,

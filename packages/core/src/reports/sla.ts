@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { SEVERITIES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { classificationFilter } from './item-runs.js';
-import { UNTAGGED } from './node-compliance.js';
 import { openItemsCte } from './overdue-patches.js';
 import { defineReport, type ReportContext } from './report.js';
 
@@ -40,7 +39,7 @@ export const slaBreaches = defineReport({
     .strict(),
   compile(params, context) {
     const filters = [classificationFilter(sql.raw('r.classification'), params.classification)];
-    if (params.team) filters.push(sql`coalesce(f.team, ${UNTAGGED}) = ${params.team}`);
+    if (params.team) filters.push(sql`f.team = ${params.team}`);
     return sql`WITH ${openItemsCte(context, filters)},
   judged AS (SELECT open_items.*, ${allowedDays(context)} AS allowed_days FROM open_items)
 SELECT team, environment, severity, max(allowed_days) AS allowed_days, count(*) AS open_items,

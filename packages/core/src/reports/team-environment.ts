@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { sql } from '../sql.js';
-import { UNTAGGED } from './node-compliance.js';
 import { nodeFactsCte, STATUS_COUNTS } from './node-facts.js';
 import { defineReport } from './report.js';
 
@@ -12,11 +11,11 @@ export const teamEnvironment = defineReport({
   params: z.object({ team: z.string().optional() }).strict(),
   compile(params, context) {
     return sql`WITH ${nodeFactsCte(context)}
-SELECT coalesce(team, ${UNTAGGED}) AS team, coalesce(environment, ${UNTAGGED}) AS environment,
+SELECT team, environment,
   count(*) AS nodes, ${STATUS_COUNTS},
   ${context.dialect.stringAgg(sql.raw(`CASE WHEN status = 'UNMANAGED' THEN node_id || coalesce(' (' || name || ')', '') END`))} AS unmanaged_instances
 FROM node_facts
-WHERE status <> 'INACTIVE'${params.team ? sql` AND coalesce(team, ${UNTAGGED}) = ${params.team}` : sql``}
+WHERE status <> 'INACTIVE'${params.team ? sql` AND team = ${params.team}` : sql``}
 GROUP BY 1, 2
 ORDER BY 1, 2`;
   },

@@ -1,4 +1,4 @@
--- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","stopping","stopped","shutting-down","terminated","2026-10-24T12:00:00Z","2026-10-24T12:00:00Z","(untagged)","(untagged)","(untagged)","x' OR '1'='1"]
+-- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","(untagged)","(untagged)","Stopped","Terminated","stopping","stopped","shutting-down","terminated","2026-10-24T12:00:00Z","2026-10-24T12:00:00Z","x' OR '1'='1"]
 WITH nodes AS (
     SELECT accountid, region, resourceid FROM aws_instanceinformation
     UNION SELECT accountid, region, resourceid FROM aws_patchsummary
@@ -55,7 +55,8 @@ WITH nodes AS (
     SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, coalesce(t.name, et.name) AS name,
       coalesce(info.platform_name, info.platform_type, ec2.platform) AS platform, info.platform_type,
       info.instance_status, ec2.instance_state, info.agent_report_time, (ec2.resourceid IS NOT NULL) AS listed,
-      info.agent_version, coalesce(t.team, et.team) AS team, coalesce(t.environment, et.environment) AS environment,
+      info.agent_version, coalesce(t.team, et.team, ?) AS team,
+      coalesce(t.environment, et.environment, ?) AS environment,
       coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group, et.patch_group) AS patch_group,
       coalesce(s.baseline_id, i.baseline_id) AS baseline_id,
       (s.resourceid IS NOT NULL OR i.resourceid IS NOT NULL) AS has_patch_data,
@@ -90,10 +91,8 @@ WITH nodes AS (
       END AS status
     FROM facts
   )
-SELECT account_id, region, node_id, name, platform, instance_status,
-  coalesce(team, ?) AS team, coalesce(environment, ?) AS environment,
-  patch_group, baseline_id, status, missing_count, failed_count, pending_reboot_count,
+SELECT account_id, region, node_id, name, platform, instance_status, team, environment, patch_group, baseline_id, status, missing_count, failed_count, pending_reboot_count,
   critical_noncompliant_count, highest_severity, last_scan_time
 FROM node_facts
-WHERE coalesce(team, ?) = ?
+WHERE team = ?
 ORDER BY account_id, region, node_id

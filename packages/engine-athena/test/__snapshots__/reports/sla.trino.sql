@@ -1,4 +1,4 @@
--- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Stopped","Terminated","stopping","stopped","shutting-down","terminated","2026-10-24T12:00:00Z","2026-10-24T12:00:00Z","2026-10-31T12:00:00Z","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","2026-10-31T12:00:00Z","(untagged)","(untagged)","2026-10-31T12:00:00Z","LOW",90,"MEDIUM",30,"HIGH",14,"CRITICAL",7]
+-- parameters: ["MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","Team",0,"team",1,"Team","team","Environment",0,"environment",1,"Env",2,"env",3,"Environment","environment","Env","env","(untagged)","(untagged)","Stopped","Terminated","stopping","stopped","shutting-down","terminated","2026-10-24T12:00:00Z","2026-10-24T12:00:00Z","2026-10-31T12:00:00Z","MISSING","FAILED","INSTALLED_PENDING_REBOOT","INSTALLED_REJECTED","2026-10-31T12:00:00Z","2026-10-31T12:00:00Z","LOW",90,"MEDIUM",30,"HIGH",14,"CRITICAL",7]
 WITH nodes AS (
     SELECT accountid, region, resourceid FROM aws_instanceinformation
     UNION SELECT accountid, region, resourceid FROM aws_patchsummary
@@ -55,7 +55,8 @@ WITH nodes AS (
     SELECT n.accountid AS account_id, n.region, n.resourceid AS node_id, coalesce(t.name, et.name) AS name,
       coalesce(info.platform_name, info.platform_type, ec2.platform) AS platform, info.platform_type,
       info.instance_status, ec2.instance_state, info.agent_report_time, (ec2.resourceid IS NOT NULL) AS listed,
-      info.agent_version, coalesce(t.team, et.team) AS team, coalesce(t.environment, et.environment) AS environment,
+      info.agent_version, coalesce(t.team, et.team, ?) AS team,
+      coalesce(t.environment, et.environment, ?) AS environment,
       coalesce(nullif(i.patch_group, ''), nullif(s.patch_group, ''), t.patch_group, et.patch_group) AS patch_group,
       coalesce(s.baseline_id, i.baseline_id) AS baseline_id,
       (s.resourceid IS NOT NULL OR i.resourceid IS NOT NULL) AS has_patch_data,
@@ -116,7 +117,7 @@ WITH nodes AS (
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_number
     FROM item_marks
   ),
-  item_runs AS (
+  item_run_steps AS (
     SELECT s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number,
       min(s.valid_from) AS run_start,
       bool_or(s.valid_to IS NULL) AS open_now,
@@ -135,10 +136,10 @@ WITH nodes AS (
     WHERE s.noncompliant
     GROUP BY s.accountid, s.region, s.resourceid, s.id, s.title, s.run_number
   ),
-  item_remediations AS (
-    SELECT item_runs.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at
+  item_runs AS (
+    SELECT item_run_steps.*, CASE WHEN next_state IN ('INSTALLED', 'INSTALLED_OTHER') THEN next_at
       WHEN next_state IS NULL AND NOT open_now THEN last_installed_time END AS remediated_at
-    FROM item_runs
+    FROM item_run_steps
   ),
   item_first_observed AS (
     SELECT accountid, region, resourceid, min(first_observed_at) AS first_observed_at
@@ -150,8 +151,8 @@ WITH nodes AS (
     GROUP BY accountid, region, kbid, CASE WHEN version <> '' THEN regexp_replace(version, '^0:', '') ELSE coalesce(title, '') END
   ),
   open_items AS (
-    SELECT f.account_id, f.region, f.node_id, f.name, coalesce(f.team, ?) AS team,
-      coalesce(f.environment, ?) AS environment, coalesce(f.baseline_id, r.baseline_id) AS baseline_id,
+    SELECT f.account_id, f.region, f.node_id, f.name, f.team, f.environment,
+      coalesce(f.baseline_id, r.baseline_id) AS baseline_id,
       r.id AS patch_id, r.title, r.state, r.severity, r.classification, r.cve_ids,
       CASE WHEN r.run_start <= o.first_observed_at AND c.release_date < r.run_start
         THEN c.release_date ELSE r.run_start END AS first_seen_noncompliant,
