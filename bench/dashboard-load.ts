@@ -49,7 +49,8 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 /** The generated fleet's day folders; with BENCH_INGEST=next the last one is kept for the load. */
 const NEXT_DAY = process.env.BENCH_INGEST === 'next';
 
-async function database(): Promise<{ path: string; nextDay?: string }> {
+/** The database to serve; for a generated fleet also its first copy's date and the copy kept for the load. */
+async function database(): Promise<{ path: string; firstDay?: string; nextDay?: string }> {
   if (process.env.BENCH_DB) {
     if (NEXT_DAY) throw new Error('BENCH_INGEST=next needs a generated fleet: leave BENCH_DB unset.');
     return { path: process.env.BENCH_DB };
@@ -69,7 +70,8 @@ async function database(): Promise<{ path: string; nextDay?: string }> {
   const ingested = NEXT_DAY ? days.slice(0, -1) : days;
   const path = join(OUT, `${name}${NEXT_DAY ? '-but-last' : ''}.duckdb`);
   const nextDay = NEXT_DAY ? join(dir, 'days', days.at(-1)!) : undefined;
-  if (existsSync(path)) return { path, nextDay };
+  const firstDay = days[0];
+  if (existsSync(path)) return { path, firstDay, nextDay };
   await rm(`${path}.partial`, { force: true });
   const db = await openDatabase(`${path}.partial`);
   const [, took] = await timed(async () => {
@@ -86,10 +88,10 @@ async function database(): Promise<{ path: string; nextDay?: string }> {
   closeDatabase(db);
   await rm(path, { force: true });
   await rename(`${path}.partial`, path);
-  return { path, nextDay };
+  return { path, firstDay, nextDay };
 }
 
-const { path: source, nextDay } = await database();
+const { path: source, firstDay, nextDay } = await database();
 const INGEST = nextDay ?? process.env.BENCH_INGEST;
 // An ingest during the load writes to a scratch copy, never to the database named.
 const dbPath = INGEST ? join(OUT, 'dashboard-scratch.duckdb') : source;
@@ -125,7 +127,8 @@ try {
   };
 
   // The views, as the pages ask for them.
-  const from = new Date(Date.parse(AT) - 29 * 86_400_000).toISOString().slice(0, 10);
+  // The trend from the first copy ingested (history starts there), at most 30 days back.
+  const from = firstDay ?? new Date(Date.parse(AT) - 29 * 86_400_000).toISOString().slice(0, 10);
   const meta = (await get('/api/meta')).body as { facets: Record<string, string[]>; nodes: number };
   // Patches missing somewhere now: the evidence a visitor looks up (a young fleet may have none overdue yet).
   const missing = (await get('/api/reports/missing-patches')).body as { rows: { patch_id: string }[] };
@@ -166,7 +169,7 @@ try {
     },
     'cve evidence (random missing patch)': () =>
       `/api/reports/cve-evidence?patch=${encodeURIComponent(pick(missing.rows).patch_id)}`,
-    'trend (30 days)': () => `/api/trend?from=${from}`,
+    'trend (every day)': () => `/api/trend?from=${from}`,
   };
 
   // The pages of the client and the views each one asks for at once.
@@ -177,7 +180,7 @@ try {
     ['missing-patches', 'overdue-patches', 'severity-summary'],
     ['cve evidence (random missing patch)'],
     ['team-environment'],
-    ['trend (30 days)', 'mttr'],
+    ['trend (every day)', 'mttr'],
     ['ingest-errors'],
   ];
   const load = async (clients: number, seconds: number, [thinkMin, thinkMax]: readonly number[]) => {
