@@ -11,7 +11,7 @@ describe('translateAwsError', () => {
     const error = translateAwsError(aws('AccessDeniedException', 'not authorized'), call);
     expect(isPatchboardError(error) && error.code).toBe('IO');
     expect(error.message).toBe(
-      'Access denied: the credentials may not call ssm:DescribeInstancePatches in eu-west-1 (AWS said: not authorized). Grant ssm:DescribeInstancePatches to the role or user (README: "Collecting without a Resource Data Sync" lists every permission collect needs), then run collect again; it continues where it stopped.',
+      'Access denied: the credentials may not call ssm:DescribeInstancePatches in eu-west-1 (AWS said: not authorized). Grant ssm:DescribeInstancePatches to the role or user (docs/ingest.md, "Collecting without a Resource Data Sync", lists every permission collect needs), then run collect again; it continues where it stopped.',
     );
   });
   it('names the option that goes on without a call that can be skipped', () => {
@@ -20,7 +20,7 @@ describe('translateAwsError', () => {
       { action: 'ec2:DescribeInstances', region: 'eu-west-1' },
     );
     expect(error.message).toBe(
-      'Access denied: the credentials may not call ec2:DescribeInstances in eu-west-1 (AWS said: You are not authorized to perform this operation.). Grant ec2:DescribeInstances to the role or user (README: "Collecting without a Resource Data Sync" lists every permission collect needs), or run collect again with --no-instances to go on without the EC2 instance list (instances SSM does not manage are then not counted); either way it continues where it stopped.',
+      'Access denied: the credentials may not call ec2:DescribeInstances in eu-west-1 (AWS said: You are not authorized to perform this operation.). Grant ec2:DescribeInstances to the role or user (docs/ingest.md, "Collecting without a Resource Data Sync", lists every permission collect needs), or run collect again with --no-instances to go on without the EC2 instance list (instances SSM does not manage are then not counted); either way it continues where it stopped.',
     );
     expect(error.message).not.toContain('\n');
   });

@@ -93,7 +93,7 @@ export function translateAwsError(error: unknown, call: ApiCall): Error {
       : ', then run collect again; it continues where it stopped.';
     return new PatchboardError(
       'IO',
-      `Access denied: the credentials may not call ${call.action} in ${call.region}${said}. Grant ${call.action} to the role or user (README: "Collecting without a Resource Data Sync" lists every permission collect needs)${next}`,
+      `Access denied: the credentials may not call ${call.action} in ${call.region}${said}. Grant ${call.action} to the role or user (docs/ingest.md, "Collecting without a Resource Data Sync", lists every permission collect needs)${next}`,
       { cause: error },
     );
   }

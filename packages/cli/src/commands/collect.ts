@@ -36,7 +36,7 @@ export function registerCollect(program: Command): void {
       '\nWrites <--out dir>/AWS:<Type>/accountid=…/region=…/resourcetype=ManagedInstanceInventory/<node>.json and\n' +
         '<dir>/Custom:PatchboardCatalogue/… (the patch catalogue), <dir>/Custom:PatchboardEc2Instance/… and Custom:PatchboardEc2Tag/…\n' +
         '(every EC2 instance and its tags, from DescribeInstances); state in <dir>/.patchboard-collect lets an interrupted run continue.\n' +
-        'Then: patchboard ingest <dir>. IAM permissions needed: see the README, "Collecting without a Resource Data Sync".',
+        'Then: patchboard ingest <dir>. IAM permissions needed: docs/ingest.md, "Collecting without a Resource Data Sync".',
     )
     .option('--profile <name>', 'AWS profile (default: the SDK chain: AWS_PROFILE, environment, role)')
     .option(
