@@ -8,7 +8,12 @@ const conditions = ['@patchboard/source', ...defaultServerConditions.filter((c) 
 export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'infra/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'infra/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/*.live.test.ts', 'infra/cdk.out/**'],
     // DuckDB is a native addon: forked workers keep each file's database in its own process.
     pool: 'forks',

@@ -8,17 +8,16 @@
  * measured the same way: their tables copied into a fresh DuckDB file, checkpointed, and the file's size read.
  * Figures are printed, never asserted.
  */
-import { existsSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LocalFolderSource } from '@patchboard/cli';
 import { INVENTORY_TYPES } from '@patchboard/core';
 import { ingest, openDatabase, type OpenedDatabase } from '@patchboard/engine-duckdb';
-import { generateFleet } from '@patchboard/generator';
-import { LocalFolderSource } from '../packages/cli/src/sources/local-folder.js';
+import { generatedFleet, OUT, setting } from './common.js';
 
-const NODES = Number(process.env.BENCH_NODES ?? 10_000);
-const DAYS = Number(process.env.BENCH_DAYS ?? 30);
-const OUT = join(import.meta.dirname, 'out');
+const NODES = setting('BENCH_NODES', 10_000);
+const DAYS = setting('BENCH_DAYS', 30);
 const AT = '2026-10-31T00:00:00Z';
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -44,14 +43,14 @@ async function rowCount(db: OpenedDatabase, tables: string[]): Promise<number> {
   return total;
 }
 
-const dir = join(OUT, `history-${NODES}x${DAYS}`);
-if (!existsSync(join(dir, 'days'))) {
-  const started = performance.now();
-  await generateFleet({ outDir: dir, nodes: NODES, accounts: 3, regions: 2, days: DAYS, seed: 42, at: AT });
-  console.log(
-    `generated ${NODES} nodes x ${DAYS} days in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
-}
+const { dir } = await generatedFleet(`history-${NODES}x${DAYS}`, {
+  nodes: NODES,
+  accounts: 3,
+  regions: 2,
+  days: DAYS,
+  seed: 42,
+  at: AT,
+});
 const dbPath = join(OUT, 'history.duckdb');
 await rm(dbPath, { force: true });
 const db = await openDatabase(dbPath);
@@ -62,7 +61,7 @@ let firstDay = { bytes: 0, rows: 0 };
 let opened = 0;
 let closed = 0;
 let itemChanges = 0;
-const dates = (await import('node:fs')).readdirSync(join(dir, 'days')).sort();
+const dates = readdirSync(join(dir, 'days')).sort();
 const started = performance.now();
 for (const [d, date] of dates.entries()) {
   const summary = await ingest(db.connection, new LocalFolderSource(join(dir, 'days', date)));
@@ -97,7 +96,7 @@ console.log(
 );
 console.log(`  one day's state (day 1):   ${mib(firstDay.bytes)}, ${firstDay.rows} rows`);
 console.log(
-  `  one day's state (day ${dates.length}):  ${mib(lastState)} after 30 days of changes, ${mib(lastFresh)} ingested fresh; ${lastRows} rows`,
+  `  one day's state (day ${dates.length}):  ${mib(lastState)} after ${dates.length} days of changes, ${mib(lastFresh)} ingested fresh; ${lastRows} rows`,
 );
 console.log(`  history of ${dates.length} days:     ${mib(historyBytes)}, ${historyRows} rows`);
 console.log(

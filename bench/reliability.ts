@@ -95,8 +95,12 @@ try {
       process.execPath,
       ['--conditions=@patchboard/source', '--import', 'tsx', join(ROOT, 'bench', 'dashboard-load.ts')],
       {
-        BENCH_CLIENTS: '50',
-        BENCH_SECONDS: '60',
+        // 10,000 nodes over 3 days, the last copy ingested during the load (the environment may say otherwise).
+        BENCH_NODES: process.env.BENCH_NODES ?? '10000',
+        BENCH_DAYS: process.env.BENCH_DAYS ?? '3',
+        BENCH_EVERY_DAYS: process.env.BENCH_EVERY_DAYS ?? '1',
+        BENCH_CLIENTS: process.env.BENCH_CLIENTS ?? '50',
+        BENCH_SECONDS: process.env.BENCH_SECONDS ?? '60',
         BENCH_INGEST: 'next',
         BENCH_JSON: loadJson,
       },

@@ -3,15 +3,14 @@
  * next to a baseline measured in the same run: a plain parallel download of every object with the SDK, what
  * `aws s3 sync` to an empty folder would cost before a local ingest could even start.
  *
- *   BENCH_NODES=10000 (default)   fleet size; bench/out/fleet-<n> is reused when it exists
+ *   BENCH_NODES=10000 (default)   fleet size; the fleet `npm run bench` generates is reused
  *   BENCH_CONCURRENCY=64          reads in flight (the ingest's S3 default)
  *
  * Targets (issue: organisation scale): an unchanged bucket re-ingests in under 10% of the first ingest's time,
  * and so does a bucket where 1% of the objects changed. Figures are printed, never asserted: these machines
  * are noisy, and a loopback Swift is not S3 (no network latency; the server's CPU is the limit).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, opendir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CreateBucketCommand,
@@ -20,51 +19,27 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { closeDatabase, ingest, openDatabase } from '@patchboard/engine-duckdb';
-import { generateFleet } from '@patchboard/generator';
 import { createS3Client, S3_READ_CONCURRENCY } from '@patchboard/aws/s3';
-import { S3Source } from '../packages/cli/src/sources/s3.js';
+import { S3Source } from '@patchboard/cli';
+// The same single-node Swift the S3 tests start (test infrastructure, not part of the CLI).
 import { startSwift, SWIFT_ADMIN, SWIFT_REGION } from '../packages/cli/test/support/swift.js';
+import { generatedFleet, OUT, seconds, setting, timed } from './common.js';
 
-const NODES = Number(process.env.BENCH_NODES ?? 10_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? S3_READ_CONCURRENCY);
-const OUT = join(import.meta.dirname, 'out');
+const NODES = setting('BENCH_NODES', 10_000);
+const CONCURRENCY = setting('BENCH_CONCURRENCY', S3_READ_CONCURRENCY);
 const AT = '2026-10-31T12:00:00Z';
 const BUCKET = 'bench';
 const PREFIX = 'sync/';
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const value = await fn();
-  return [value, performance.now() - start];
-}
-
-/** The folder under `dir` (at most 3 levels down) that holds the AWS:<Type>/ folders. */
-async function bucketFolder(dir: string, depth = 0): Promise<string | undefined> {
-  const folders: string[] = [];
-  for await (const entry of await opendir(dir)) {
-    if (!entry.isDirectory()) continue;
-    if (entry.name.startsWith('AWS:')) return dir;
-    folders.push(entry.name);
-  }
-  if (depth >= 3) return undefined;
-  for (const name of folders.sort()) {
-    const found = await bucketFolder(join(dir, name), depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 async function fleet(nodes: number): Promise<string> {
-  const dir = join(OUT, `fleet-${nodes}`);
-  const existing = existsSync(dir) ? await bucketFolder(dir) : undefined;
-  if (existing) return existing;
-  const [summary, ms] = await timed(() =>
-    generateFleet({ outDir: dir, nodes, accounts: 3, regions: 2, seed: 42, at: AT }),
-  );
-  console.log(`generated ${nodes} nodes in ${seconds(ms)}`);
-  return summary.bucketDir;
+  const { dir } = await generatedFleet(`fleet-${nodes}-10x3`, {
+    nodes,
+    accounts: 10,
+    regions: 3,
+    seed: 42,
+    at: AT,
+  });
+  return join(dir, 'bucket');
 }
 
 async function main(): Promise<void> {

@@ -1,25 +1,52 @@
 #!/usr/bin/env node
-// Installed, the CLI runs the JavaScript compiled into lib/ (`npm pack` builds it). In a checkout, where the
-// TypeScript sources sit beside this file, it runs them through tsx: no build step between a change and a run.
-import { existsSync } from 'node:fs';
-import { URL } from 'node:url';
+// The CLI runs the JavaScript compiled into each package's lib/ (`npm pack` and `npm run build` compile it), so
+// starting it costs no TypeScript compilation. In a checkout whose lib/ is missing or older than a source file,
+// it runs the TypeScript sources through tsx instead: an edit runs at once, and a stale build never runs.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import module from 'node:module';
+import { join, sep } from 'node:path';
+import { fileURLToPath, URL } from 'node:url';
+
+// Node 22.1+ caches compiled code on disk between runs (a no-op where the directory cannot be written).
+module.enableCompileCache?.();
 
 // A reader that stops early (`patchboard report … | head`) closes the pipe: that is the end, not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+
+/** The workspaces the CLI loads, beside this package in a checkout. */
+const WORKSPACES = ['core', 'aws', 'generator', 'engine-duckdb', 'engine-athena', 'dashboard', 'cli'];
+const PACKAGES = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Whether every source file of the workspaces has a compiled file at least as new in the package's lib/. */
+function compiledIsCurrent() {
+  for (const workspace of WORKSPACES) {
+    const src = join(PACKAGES, workspace, 'src');
+    const lib = join(PACKAGES, workspace, 'lib');
+    // The browser client is built by Vite into dist/, not compiled into lib/.
+    const client = join(src, 'client') + sep;
+    for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+      const name = entry.name;
+      if (!entry.isFile() || !name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+      const file = join(entry.parentPath ?? entry.path, name);
+      if (file.startsWith(client)) continue;
+      const compiled = join(lib, `${file.slice(src.length, -'.ts'.length)}.js`);
+      if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(file).mtimeMs) return false;
+    }
+  }
+  return true;
+}
+
 const sources = new URL('../src/main.ts', import.meta.url);
 let main;
-if (existsSync(sources)) {
-  const [{ register }, { register: registerHooks }] = await Promise.all([
-    import('tsx/esm/api'),
-    import('node:module'),
-  ]);
+if (existsSync(sources) && !compiledIsCurrent()) {
+  const { register } = await import('tsx/esm/api');
   register();
   // The packages' `@patchboard/source` export condition points at their TypeScript sources. Hooks registered
   // later run first, so this one adds the condition before tsx resolves.
-  registerHooks(
+  module.register(
     'data:text/javascript,export function resolve(specifier, context, next) { return next(specifier, { ...context, conditions: [...context.conditions, "@patchboard/source"] }); }',
   );
   ({ main } = await import(sources.href));

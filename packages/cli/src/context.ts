@@ -2,7 +2,6 @@
  * Global options, configuration and the database, resolved once per command: the composition root.
  */
 import { access, readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import {
   type Config,
   DEFAULT_ENGINE,
@@ -62,6 +61,8 @@ async function loadConfig(path: string | undefined): Promise<Config> {
       { cause: error },
     );
   }
+  // Loaded only when there is a file to read: the parser costs more start-up time than the rest of the CLI.
+  const { parse: parseYaml } = await import('yaml');
   let document: unknown;
   try {
     // YAML is a superset of JSON: one parser reads both.

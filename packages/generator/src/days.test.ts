@@ -135,3 +135,35 @@ describe('a fleet over days', () => {
     expect(text.trimEnd().split('\n')).toHaveLength(events.length);
   });
 });
+
+describe('a fleet over days, one copy every few days', () => {
+  it('writes the same copies as every day would, on every third day back from the last', async () => {
+    const sparse = await mkdtemp(join(tmpdir(), 'patchboard-generator-every-'));
+    try {
+      const written = await generateFleet({
+        outDir: sparse,
+        nodes: 200,
+        days: DAYS,
+        everyDays: 3,
+        seed: 7,
+        at: AT,
+      });
+      // Days 6 and 3 of the six: the last, then three days before it.
+      expect(written.snapshots).toEqual(['2026-10-28', '2026-10-31']);
+      for (const date of written.snapshots) {
+        const keys = listFiles(join(sparse, 'days', date));
+        expect(keys).toEqual(buckets.get(date)?.keys);
+        for (const key of keys) {
+          const [mine, daily] = await Promise.all([
+            readFile(join(sparse, 'days', date, key)),
+            readFile(join(root, 'days', date, key)),
+          ]);
+          expect(mine.equals(daily), `${date} ${key}`).toBe(true);
+        }
+        expect((await readTruth(sparse, date)).nodes).toEqual((await readTruth(root, date)).nodes);
+      }
+    } finally {
+      await rm(sparse, { recursive: true, force: true });
+    }
+  });
+});
