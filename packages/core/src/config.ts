@@ -3,7 +3,7 @@
  * trust boundary; every default is written here, so `patchboard config` style output can show it.
  */
 import { z } from 'zod';
-import { ENGINE_NAMES } from './engine.js';
+import { ENGINE_NAMES } from './engines.js';
 import { PatchboardError } from './errors.js';
 import { SEVERITIES } from './patch-state.js';
 

@@ -4,6 +4,7 @@ export * from './config-snapshot.js';
 export * from './config.js';
 export * from './dialect.js';
 export * from './engine.js';
+export * from './engines.js';
 export * from './errors.js';
 export * from './inventory-types.js';
 export * from './patch-state.js';

@@ -19,13 +19,7 @@
  *   variable `patchboard_as_of`: with it first on the search path, every report runs "as of" that instant.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import {
-  type BucketKey,
-  INVENTORY_TYPES,
-  type InventoryTypeSpec,
-  isHistoryRunId,
-  tableColumns,
-} from '@patchboard/core';
+import { INVENTORY_TYPES, type InventoryTypeSpec, isHistoryRunId, tableColumns } from '@patchboard/core';
 
 export const AS_OF_SCHEMA = 'history_at';
 export const AS_OF_VARIABLE = 'patchboard_as_of';

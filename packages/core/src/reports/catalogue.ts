@@ -1,4 +1,4 @@
-import { CAPABILITIES, type Capability, ENGINE_NAMES, type EngineName, ENGINES } from '../engine.js';
+import { CAPABILITIES, type Capability, ENGINE_NAMES, type EngineName, ENGINES } from '../engines.js';
 import { PatchboardError } from '../errors.js';
 import type { CompiledQuery } from '../sql.js';
 import { agentVersions } from './agent-versions.js';

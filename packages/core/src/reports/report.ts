@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Policy } from '../config.js';
 import type { Dialect } from '../dialect.js';
-import type { Capability } from '../engine.js';
+import type { Capability } from '../engines.js';
 import type { SqlFragment } from '../sql.js';
 
 /** What a report needs besides its own parameters. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, parseConfig } from '../config.js';
 import { duckdbDialect, trinoDialect } from '../dialect.js';
-import { CAPABILITIES, type Capability, ENGINE_NAMES } from '../engine.js';
+import { CAPABILITIES, type Capability, ENGINE_NAMES } from '../engines.js';
 import { isPatchboardError } from '../errors.js';
 import { checkReportRuns, compileReport, findReport, REPORTS, runsOn } from './catalogue.js';
 
