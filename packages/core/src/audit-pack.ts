@@ -235,7 +235,8 @@ export async function collectAuditPack(
 
 /** SHA-256 of a file's bytes (text as UTF-8), lower-case hex: the hash every manifest and its check use. */
 export async function sha256Hex(content: string | Uint8Array): Promise<string> {
-  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  // Web Crypto takes an ArrayBuffer-backed view (the DOM typings refuse a possibly shared buffer).
+  const bytes = new Uint8Array(typeof content === 'string' ? new TextEncoder().encode(content) : content);
   const digest = await crypto.subtle.digest('SHA-256', bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
