@@ -5,7 +5,7 @@
  */
 import { CreateTagsCommand, DescribeInstancesCommand, type EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { DescribeInstanceInformationCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { type RetryOptions, withRetry } from '@patchboard/aws';
+import { withThrottleRetry, type RetryOptions } from '../shared/retry.js';
 import { PLATFORM_TAG_KEYS, type PlatformTagKey } from './tag-keys.js';
 
 /** EC2 tag values hold at most 256 characters. */
@@ -55,7 +55,7 @@ export async function tagPlatforms(
     if (pages >= maxPages || (limits.deadline !== undefined && now() >= limits.deadline)) {
       return { pages, instances, tagged, createTagsCalls, truncated: true };
     }
-    const page = await withRetry(
+    const page = await withThrottleRetry(
       () =>
         ssm.send(
           new DescribeInstanceInformationCommand({
@@ -99,7 +99,7 @@ export async function tagPlatforms(
     for (const { tags, ids } of groups.values()) {
       for (let start = 0; start < ids.length; start += batchSize) {
         const resources = ids.slice(start, start + batchSize);
-        await withRetry(
+        await withThrottleRetry(
           () => ec2.send(new CreateTagsCommand({ Resources: resources, Tags: tags })),
           limits.retry,
         );
@@ -122,7 +122,7 @@ async function currentPlatformTags(
   // Filters (not InstanceIds) so an id EC2 no longer knows is absent instead of an error; at most 50 ids in,
   // so a handful of pages at the very most.
   for (let page = 0; page < 10; page++) {
-    const response = await withRetry(
+    const response = await withThrottleRetry(
       () =>
         ec2.send(
           new DescribeInstancesCommand({

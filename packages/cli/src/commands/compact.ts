@@ -3,9 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { Command } from 'commander';
 import { parseBucketKey, PatchboardError } from '@patchboard/core';
-import { forEachLimited } from '@patchboard/aws';
-import { createS3Client } from '@patchboard/aws/s3';
-import { parseS3Url } from '../aws/s3.js';
 import { resolveContext, type GlobalOptions } from '../context.js';
 import { printResult } from '../print.js';
 import { estimateScans } from '../scan-estimate.js';
@@ -39,8 +36,12 @@ async function jsonBytesByType(folder: string): Promise<Map<string, number>> {
 
 /** Uploads the files and removes objects under the table folders that this compaction did not write. */
 async function upload(dir: string, url: string, options: CompactOptions): Promise<number> {
+  const { parseS3Url } = await import('../aws/s3.js');
   const { bucket, prefix } = parseS3Url(url);
   const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+  // Loaded here, not at start: `patchboard --help` must not pay for the AWS SDK.
+  const { forEachLimited } = await import('@patchboard/aws');
+  const { createS3Client } = await import('@patchboard/aws/s3');
   const client = await createS3Client({
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -113,7 +114,7 @@ export function registerCompact(program: Command): void {
           'Say where the Parquet goes: --to s3://bucket/prefix (uploaded) or --out DIR (a local folder), one of the two.',
         );
       }
-      if (options.to) parseS3Url(options.to);
+      if (options.to) (await import('../aws/s3.js')).parseS3Url(options.to);
       try {
         await access(context.databasePath);
       } catch {
