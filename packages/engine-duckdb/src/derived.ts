@@ -112,6 +112,14 @@ export async function refreshDerivedTables(
 ): Promise<void> {
   const expected = fingerprint(tagKeys);
   const full = (await readRecorded(connection))?.fingerprint !== expected;
+  // An ingest that touched nothing changed neither the tables nor history: the derived tables still hold, and
+  // an unchanged re-ingest should not pay for counting every history row.
+  if (!full) {
+    const touched = await connection.runAndReadAll(
+      `SELECT count(*) FROM (SELECT 1 FROM touched_objects LIMIT 1)`,
+    );
+    if (Number(touched.getRowsJS()[0]?.[0] ?? 0) === 0) return;
+  }
 
   // Facts: the nodes any of whose objects changed. A node id narrows the work: a node of the same id in
   // another account or Region is derived again too, harmlessly.
