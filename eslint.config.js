@@ -19,6 +19,7 @@ export default tseslint.config(
       'bench/out/**',
       'test-artifacts/**',
       'packages/dashboard/dist/**',
+      'packages/cli/dist/**',
       'packages/*/lib/**',
       'infra/cdk.out/**',
     ],
@@ -28,7 +29,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'packages/cli/bin/*.js'] },
+        projectService: {
+          allowDefaultProject: ['*.js', 'packages/cli/bin/*.js', 'packages/cli/bundle.config.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

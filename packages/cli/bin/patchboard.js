@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The CLI runs the JavaScript compiled into each package's lib/ (`npm pack` and `npm run build` compile it), so
-// starting it costs no TypeScript compilation. In a checkout whose lib/ is missing or older than a source file,
-// it runs the TypeScript sources through tsx instead: an edit runs at once, and a stale build never runs.
+// The CLI runs its start bundle, dist/patchboard.js, and the JavaScript compiled into each other package's lib/
+// (`npm pack` and `npm run build` make both; bundle.config.mjs says why a bundle), so starting it costs no
+// TypeScript compilation. In a checkout whose build is missing or older than a source file, it runs the
+// TypeScript sources through tsx instead: an edit runs at once, and a stale build never runs.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { join, sep } from 'node:path';
@@ -20,8 +21,15 @@ process.stdout.on('error', (error) => {
 const WORKSPACES = ['core', 'aws', 'generator', 'engine-duckdb', 'engine-athena', 'dashboard', 'cli'];
 const PACKAGES = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Whether every source file of the workspaces has a compiled file at least as new in the package's lib/. */
-function compiledIsCurrent() {
+const bundle = new URL('../dist/patchboard.js', import.meta.url);
+
+/**
+ * Whether the bundle is at least as new as every source file of the workspaces, and each has a compiled file at
+ * least as new in its package's lib/.
+ */
+function buildIsCurrent() {
+  if (!existsSync(bundle)) return false;
+  const bundleTime = statSync(bundle).mtimeMs;
   for (const workspace of WORKSPACES) {
     const src = join(PACKAGES, workspace, 'src');
     const lib = join(PACKAGES, workspace, 'lib');
@@ -33,7 +41,9 @@ function compiledIsCurrent() {
       const file = join(entry.parentPath ?? entry.path, name);
       if (file.startsWith(client)) continue;
       const compiled = join(lib, `${file.slice(src.length, -'.ts'.length)}.js`);
-      if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(file).mtimeMs) return false;
+      const sourceTime = statSync(file).mtimeMs;
+      if (bundleTime < sourceTime || !existsSync(compiled) || statSync(compiled).mtimeMs < sourceTime)
+        return false;
     }
   }
   return true;
@@ -41,7 +51,7 @@ function compiledIsCurrent() {
 
 const sources = new URL('../src/main.ts', import.meta.url);
 let main;
-if (existsSync(sources) && !compiledIsCurrent()) {
+if (existsSync(sources) && !buildIsCurrent()) {
   const { register } = await import('tsx/esm/api');
   register();
   // The packages' `@patchboard/source` export condition points at their TypeScript sources. Hooks registered
@@ -51,6 +61,6 @@ if (existsSync(sources) && !compiledIsCurrent()) {
   );
   ({ main } = await import(sources.href));
 } else {
-  ({ main } = await import('../lib/main.js'));
+  ({ main } = await import(bundle.href));
 }
 process.exitCode = await main(process.argv);

@@ -72,7 +72,8 @@ describe('installed from the packed tarballs', () => {
   it('holds compiled JavaScript and the built client, no TypeScript sources and no tsx', async () => {
     const modules = join(installed, 'node_modules');
     const cli = join(modules, '@patchboard', 'cli');
-    expect((await readdir(cli)).sort()).toEqual(['bin', 'lib', 'package.json']);
+    expect((await readdir(cli)).sort()).toEqual(['bin', 'dist', 'lib', 'package.json']);
+    await stat(join(cli, 'dist', 'patchboard.js'));
     await stat(join(cli, 'lib', 'main.js'));
     const dashboard = join(modules, '@patchboard', 'dashboard');
     await stat(join(dashboard, 'dist', 'index.html'));
