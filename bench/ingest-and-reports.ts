@@ -8,17 +8,20 @@
  *
  * Figures:
  * - ingest time next to the floor: a plain Node read + JSON.parse of every line of the same files, in the same
- *   run (measured before and after the ingest, the faster one kept, so neither gets the warmer page cache);
+ *   run (measured before and after the ingest, the faster one kept, so neither gets the warmer page cache), and
+ *   the ingest's own phases (list, read, history, derived, commit), which say where the time above the floor goes;
  * - the ingest's peak resident memory: it runs in a process of its own (ingest-memory.ts);
  * - each catalogue report on a database that is already open (what the CLI pays after opening it): its first
  *   run, and the median of the warm runs;
  * - CLI start: `patchboard --version`, `--help` and `reports` as separate processes (run `npm run build` first,
  *   so the checkout runs the compiled JavaScript as an install does);
- * - an unchanged re-ingest.
+ * - an unchanged re-ingest, next to its floor: listing the folder and a stat of every file (a file's size and
+ *   time are its version; nothing less tells an unchanged copy from a changed one).
  * Figures are printed, never asserted: these machines are noisy. The test suite runs this at smoke scale so the
  * script itself cannot rot.
  */
 import { execFile, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { opendir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -41,8 +44,8 @@ const table: [string, string, string, boolean | undefined][] = [];
 const row = (figure: string, measured: string, target: string, met?: boolean) =>
   table.push([figure, measured, target, met]);
 
-/** The floor: every object file read and every line JSON.parsed, as many files at once as the ingest reads. */
-async function readAndParse(bucket: string): Promise<{ files: number; lines: number; ms: number }> {
+/** Every object file under the folder. */
+async function objectFiles(bucket: string): Promise<string[]> {
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     for await (const entry of await opendir(dir)) {
@@ -51,9 +54,24 @@ async function readAndParse(bucket: string): Promise<{ files: number; lines: num
       else if (entry.isFile() && entry.name.endsWith('.json')) files.push(path);
     }
   };
+  await walk(bucket);
+  return files;
+}
+
+/** The floor of an unchanged re-ingest: the folder listed and every file's size and time read. */
+async function listAndStat(bucket: string): Promise<number> {
+  const [, took] = await timed(async () => {
+    for (const file of await objectFiles(bucket)) statSync(file);
+  });
+  return took;
+}
+
+/** The floor: every object file read and every line JSON.parsed, as many files at once as the ingest reads. */
+async function readAndParse(bucket: string): Promise<{ files: number; lines: number; ms: number }> {
+  let files: string[] = [];
   let lines = 0;
   const [, took] = await timed(async () => {
-    await walk(bucket);
+    files = await objectFiles(bucket);
     let next = 0;
     await Promise.all(
       Array.from({ length: READ_CONCURRENCY }, async () => {
@@ -82,6 +100,7 @@ interface IngestFigures {
   records: number;
   rowsStored: number;
   peakRssBytes: number;
+  phasesMs: Record<string, number>;
 }
 
 /** An ingest in its own process (this process's Node options, so sources run as they do here). */
@@ -141,6 +160,11 @@ async function main(): Promise<void> {
   const floorAfter = await readAndParse(bucket);
   const floor = Math.min(floorBefore.ms, floorAfter.ms);
   const again = await ingestProcess(bucket, dbPath, 'again');
+  const statFloor = await listAndStat(bucket);
+  const phases = (figures: IngestFigures) =>
+    Object.entries(figures.phasesMs)
+      .map(([phase, took]) => `${phase} ${seconds(took)}`)
+      .join(', ');
   const label = `${NODES.toLocaleString('en-US')} nodes`;
   console.log(
     `\n${label}: ${floorBefore.files} files, ${floorBefore.lines} lines; ingest read ${first.objectsRead} objects, ${first.records} records, stored ${first.rowsStored} rows`,
@@ -152,6 +176,7 @@ async function main(): Promise<void> {
     '<= 2x',
     first.ms <= 2 * floor,
   );
+  row('  its phases', phases(first), '(where the time goes)');
   row('ingest peak RSS', gib(first.peakRssBytes), '< 4 GB', first.peakRssBytes < 4 * 1024 ** 3);
   row(
     'unchanged re-ingest',
@@ -159,6 +184,8 @@ async function main(): Promise<void> {
     NODES <= 10_000 ? '< 1 s at 10,000 nodes' : '(< 1 s at 10,000 nodes)',
     NODES <= 10_000 ? again.ms < 1000 : undefined,
   );
+  row('  its phases', phases(again), '(where the time goes)');
+  row('  its floor: list + stat every file', seconds(statFloor), '(the floor, same run)');
 
   // Reports on a database opened once, as a command has it after opening: the first run, then warm runs.
   const engine = new DuckDbQueryEngine(await openDatabase(dbPath, { readOnly: true }));

@@ -31,6 +31,7 @@ console.log(
     objectsUnchanged: summary.objectsUnchanged,
     records: summary.records,
     rowsStored: summary.rowsStored,
+    phasesMs: summary.phasesMs,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
   }),
 );

@@ -62,7 +62,16 @@ export interface IngestSummary {
   /** The newest captureTime in the source: the data cut-off of this observation. */
   readonly dataTime: string | null;
   readonly durationMs: number;
+  /** Where the time went, in milliseconds (`durationMs` is their sum): what a slow ingest is profiled by. */
+  readonly phasesMs: IngestPhases;
 }
+
+/**
+ * The phases of an ingest: `list` (listing the source and comparing it with what is stored), `read` (reading,
+ * parsing and appending the changed objects, and forgetting the rows they replace), `history` (bringing history
+ * up to the new rows), `derived` (refreshing node facts and item runs) and `commit` (DuckDB writing it all).
+ */
+export type IngestPhases = Readonly<Record<'list' | 'read' | 'history' | 'derived' | 'commit', number>>;
 
 interface PlannedObject {
   readonly object: SourceObject;
@@ -273,6 +282,15 @@ async function ingestPlanned(
   const { listed, skipped } = await listSource(connection, source, progress);
   const plan = await planChanges(connection, maxObjectBytes);
   const ingestId = await nextIngestId(connection);
+  // Each phase's time: from the previous mark to now.
+  let mark = started;
+  const lap = () => {
+    const now = Date.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
+  const listMs = lap();
 
   await connection.run('BEGIN TRANSACTION');
   try {
@@ -395,15 +413,19 @@ async function ingestPlanned(
     objectsTable.close();
     errorsTable.close();
 
+    const readMs = lap();
+
     // 4. History: every object whose rows changed, vanished, or that history has not seen yet.
     await touchedObjects(connection);
     const history = await recordHistory(connection);
+    const historyMs = lap();
 
     // 5. Derived data (node facts, item runs) of the nodes whose objects were touched, in this transaction so
     //    no reader sees them out of step with the tables.
     await refreshDerivedTables(connection, options.tagKeys);
+    const derivedMs = lap();
 
-    const summary: IngestSummary = {
+    const summary: Omit<IngestSummary, 'durationMs' | 'phasesMs'> = {
       ingestId,
       source: source.location,
       objectsListed: listed,
@@ -417,7 +439,6 @@ async function ingestPlanned(
       historyOpened: history.opened,
       historyClosed: history.closed,
       dataTime: history.observedAt,
-      durationMs: Date.now() - started,
     };
     await connection.run(
       `INSERT INTO ingests (ingest_id, source, started_at, finished_at, objects_listed, objects_read,
@@ -442,7 +463,8 @@ async function ingestPlanned(
       ],
     );
     await connection.run('COMMIT');
-    return summary;
+    const phasesMs = { list: listMs, read: readMs, history: historyMs, derived: derivedMs, commit: lap() };
+    return { ...summary, durationMs: mark - started, phasesMs };
   } catch (error) {
     // After a failed write DuckDB may refuse even the rollback; the first error is the one that says why.
     await connection.run('ROLLBACK').catch(() => undefined);

@@ -68,6 +68,11 @@ describe('ingest of a hand-written bucket copy', () => {
       records: 6,
       rowsStored: 4,
     });
+    // The phases account for the whole ingest, each in its place.
+    expect(Object.keys(summary.phasesMs)).toEqual(['list', 'read', 'history', 'derived', 'commit']);
+    const phases = Object.values(summary.phasesMs);
+    expect(phases.every((ms) => ms >= 0)).toBe(true);
+    expect(phases.reduce((sum, ms) => sum + ms, 0)).toBe(summary.durationMs);
 
     const items = await query(
       `SELECT accountid, id, patchstate, installedtime, cveids FROM aws_complianceitem ORDER BY id`,
