@@ -1,5 +1,5 @@
 /**
- * The derived tables (node facts, item runs) that an ingest keeps: updated for the nodes an ingest changed, they
+ * The derived tables (node facts, non-compliant items, item runs) that an ingest keeps: updated for the nodes an ingest changed, they
  * hold exactly what deriving everything anew gives; a policy with other tag keys derives them anew; and every
  * catalogue report answers the same rows from them as from its own derivation in the query, at the data time,
  * before it (history as it stood then) and as of an instant in the past.
@@ -15,6 +15,8 @@ import {
   ITEM_RUNS_TABLE,
   itemRunsFromHistory,
   NODE_FACTS_TABLE,
+  NONCOMPLIANT_ITEMS_TABLE,
+  noncompliantItemsQuery,
   type Policy,
   type ResultRow,
   sql,
@@ -120,6 +122,9 @@ describe('derived tables', () => {
     ]);
 
     expect(sorted(await table(NODE_FACTS_TABLE))).toEqual(sorted(facts));
+    const items = await rows(noncompliantItemsQuery());
+    expect(items.length).toBeGreaterThan(50);
+    expect(sorted(await table(NONCOMPLIANT_ITEMS_TABLE))).toEqual(sorted(items));
     const runs = await freshRuns();
     const markedRunFresh = runs.find((run) =>
       [run.resourceid, run.id, run.title, run.run_number].every((value, i) => value === runKey[i]),

@@ -3,7 +3,8 @@
  * and all of history on each query, kept by the ingest that changes them.
  *
  * - `derived_node_facts` holds core's `facts` (node-facts.ts) for the current tables: one row per node, all but
- *   the status, which depends on the evaluation time and is evaluated per query. `derived_item_runs` holds
+ *   the status, which depends on the evaluation time and is evaluated per query. `derived_noncompliant_items`
+ *   holds the current Patch items nodes are non-compliant for (noncompliant-items.ts). `derived_item_runs` holds
  *   core's `item_runs` (item-runs.ts) over all of history, which is what history says at any evaluation time
  *   from its newest change on.
  * - An ingest derives again only the facts of the nodes whose objects it replaced, removed or first recorded,
@@ -11,7 +12,8 @@
  *   out of step with the tables they come from. Everything is derived anew when the tables are missing or were
  *   derived by other SQL or with other tag keys (the recorded fingerprint differs).
  * - The engine's dialect carries what the tables were derived with (`DerivedTables`), and reports read them only
- *   when that answers their question; an `--as-of` query gets the node facts of that instant (`asOfNodeFacts`).
+ *   when that answers their question; an `--as-of` query gets the node facts and items of that instant
+ *   (`asOfDerivedTables`).
  */
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -24,6 +26,8 @@ import {
   ITEM_RUNS_TABLE,
   itemRunsFromHistory,
   NODE_FACTS_TABLE,
+  NONCOMPLIANT_ITEMS_TABLE,
+  noncompliantItemsQuery,
   type Policy,
   sql,
   type SqlFragment,
@@ -71,7 +75,9 @@ const itemRunsQuery = (only?: SqlFragment) =>
 /** Changes whenever the statements that derive the tables do: other SQL, or other tag keys. */
 function fingerprint(tagKeys: TagKeys): string {
   const hash = createHash('sha256');
-  for (const query of [nodeFactsQuery(tagKeys).compile(), itemRunsQuery().compile()]) {
+  for (const query of [nodeFactsQuery(tagKeys), noncompliantItemsQuery(), itemRunsQuery()].map((q) =>
+    q.compile(),
+  )) {
     hash.update(query.sql).update(JSON.stringify(query.parameters));
   }
   return hash.digest('hex');
@@ -79,10 +85,10 @@ function fingerprint(tagKeys: TagKeys): string {
 
 async function readRecorded(connection: DuckDBConnection): Promise<Recorded | undefined> {
   const tables = await connection.runAndReadAll(
-    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (?, ?, ?)`,
-    [NODE_FACTS_TABLE, ITEM_RUNS_TABLE, HISTORY_COUNTS],
+    `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (?, ?, ?, ?)`,
+    [NODE_FACTS_TABLE, NONCOMPLIANT_ITEMS_TABLE, ITEM_RUNS_TABLE, HISTORY_COUNTS],
   );
-  if (Number(tables.getRowsJS()[0]?.[0]) !== 3) return undefined;
+  if (Number(tables.getRowsJS()[0]?.[0]) !== 4) return undefined;
   const meta = await connection.runAndReadAll(`SELECT value FROM patchboard_meta WHERE key = ?`, [META_KEY]);
   const value = meta.getRowsJS()[0]?.[0];
   if (typeof value !== 'string') return undefined;
@@ -121,11 +127,12 @@ export async function refreshDerivedTables(
     if (Number(touched.getRowsJS()[0]?.[0] ?? 0) === 0) return;
   }
 
-  // Facts: the nodes any of whose objects changed. A node id narrows the work: a node of the same id in
-  // another account or Region is derived again too, harmlessly.
+  // Facts and non-compliant items: the nodes any of whose objects changed. A node id narrows the work: a node
+  // of the same id in another account or Region is derived again too, harmlessly.
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${CHANGED_NODES} AS
     SELECT DISTINCT resourceid FROM touched_objects`);
   await refreshTable(connection, full, NODE_FACTS_TABLE, 'node_id', (only) => nodeFactsQuery(tagKeys, only));
+  await refreshTable(connection, full, NONCOMPLIANT_ITEMS_TABLE, 'resourceid', noncompliantItemsQuery);
 
   // Runs: the nodes whose patch history opened or closed an interval. History only grows (intervals are
   // closed, never deleted), so a node's count of intervals and of closed ones changes exactly then — whatever
@@ -190,17 +197,23 @@ async function refreshTable(
 }
 
 /**
- * Before a query that reads the node facts runs as of an instant (the connection's search path already on the
- * history views): a temporary table of the same name with the facts of that instant, which the query then
- * reads instead of the current ones.
+ * Before a query that reads the derived node facts or non-compliant items runs as of an instant (the
+ * connection's search path already on the history views): a temporary table of the same name with those of
+ * that instant, which the query then reads instead of the current ones.
  */
-export async function asOfNodeFacts(
+export async function asOfDerivedTables(
   connection: DuckDBConnection,
   dialect: Dialect,
   querySql: string,
 ): Promise<void> {
-  if (!dialect.derived || !querySql.includes(NODE_FACTS_TABLE)) return;
-  const create = sql`CREATE TEMP TABLE ${sql.raw(NODE_FACTS_TABLE)} AS ${nodeFactsQuery(dialect.derived.tagKeys)}`;
-  const compiled = create.compile();
-  await connection.run(compiled.sql, [...compiled.parameters]);
+  if (!dialect.derived) return;
+  const asOf: [string, SqlFragment][] = [
+    [NODE_FACTS_TABLE, nodeFactsQuery(dialect.derived.tagKeys)],
+    [NONCOMPLIANT_ITEMS_TABLE, noncompliantItemsQuery()],
+  ];
+  for (const [table, query] of asOf) {
+    if (!querySql.includes(table)) continue;
+    const compiled = sql`CREATE TEMP TABLE ${sql.raw(table)} AS ${query}`.compile();
+    await connection.run(compiled.sql, [...compiled.parameters]);
+  }
 }

@@ -13,7 +13,7 @@ import {
 } from '@patchboard/core';
 import { AS_OF_SCHEMA, AS_OF_VARIABLE } from './history.js';
 import { closeDatabase, type OpenedDatabase } from './database.js';
-import { asOfNodeFacts, dialectOf } from './derived.js';
+import { asOfDerivedTables, dialectOf } from './derived.js';
 import { columnType, normaliseValue } from './normalise.js';
 import { rewriteTrinoSql } from './trino-compat.js';
 
@@ -39,7 +39,7 @@ export class DuckDbQueryEngine implements QueryEngine, DescribesSource {
       await connection.run(`SET TimeZone = 'UTC'`);
       if (options.asOf !== undefined) {
         await this.travelTo(connection, options.asOf);
-        await asOfNodeFacts(connection, this.dialect, query.sql);
+        await asOfDerivedTables(connection, this.dialect, query.sql);
       }
       const result = await connection.stream(rewriteTrinoSql(query.sql), [...query.parameters]);
       const names = result.columnNames();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { NON_COMPLIANT_PATCH_STATES, PATCH_STATES, SEVERITIES } from '../patch-state.js';
+import { PATCH_STATES, SEVERITIES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { nodeFactsCte } from './node-facts.js';
+import { noncompliantItems } from './noncompliant-items.js';
 import { defineReport } from './report.js';
 
 export const missingPatches = defineReport({
@@ -18,7 +19,7 @@ export const missingPatches = defineReport({
     })
     .strict(),
   compile(params, context) {
-    const filters: SqlFragment[] = [sql`ci.patchstate IN ${sql.list(NON_COMPLIANT_PATCH_STATES)}`];
+    const filters: SqlFragment[] = [sql`f.status <> 'INACTIVE'`];
     if (params.severity) filters.push(sql`ci.severity = ${params.severity}`);
     if (params.state) filters.push(sql`ci.patchstate = ${params.state}`);
     if (params.classification) filters.push(sql`ci.classification = ${params.classification}`);
@@ -27,9 +28,9 @@ export const missingPatches = defineReport({
 SELECT ci.id AS patch_id, ci.patchstate AS state, max(ci.title) AS title, max(ci.classification) AS classification,
   max(ci.severity) AS severity, max(ci.patchseverity) AS patch_severity, count(*) AS node_count,
   ${context.dialect.stringAgg(sql.raw("nullif(ci.cveids, '')"))} AS cve_ids
-FROM aws_complianceitem ci
+FROM ${noncompliantItems(context)} ci
 JOIN node_facts f ON f.account_id = ci.accountid AND f.region = ci.region AND f.node_id = ci.resourceid
-WHERE ci.compliancetype = 'Patch' AND f.status <> 'INACTIVE' AND ${sql.join(filters, ' AND ')}
+WHERE ${sql.join(filters, ' AND ')}
 GROUP BY ci.id, ci.patchstate
 ORDER BY node_count DESC, patch_id, state`;
   },

@@ -94,8 +94,11 @@ WITH nodes AS (
 SELECT ci.id AS patch_id, ci.patchstate AS state, max(ci.title) AS title, max(ci.classification) AS classification,
   max(ci.severity) AS severity, max(ci.patchseverity) AS patch_severity, count(*) AS node_count,
   array_join(array_sort(array_distinct(array_agg(nullif(ci.cveids, '')))), ', ') AS cve_ids
-FROM aws_complianceitem ci
+FROM (SELECT accountid, region, resourceid, id, patchstate, title, classification, severity, patchseverity,
+    cveids
+  FROM aws_complianceitem
+  WHERE compliancetype = 'Patch' AND patchstate IN (?, ?, ?, ?)) ci
 JOIN node_facts f ON f.account_id = ci.accountid AND f.region = ci.region AND f.node_id = ci.resourceid
-WHERE ci.compliancetype = 'Patch' AND f.status <> 'INACTIVE' AND ci.patchstate IN (?, ?, ?, ?)
+WHERE f.status <> 'INACTIVE'
 GROUP BY ci.id, ci.patchstate
 ORDER BY node_count DESC, patch_id, state
