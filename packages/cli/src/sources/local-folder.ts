@@ -44,7 +44,11 @@ export class LocalFolderSource implements SourceReader {
         yield {
           key: relative(this.location, path).split(sep).join('/'),
           size: info.size,
-          version: `${info.size}:${Math.trunc(info.mtimeMs)}`,
+          // Size and time alone miss a change: files written within one tick of the file system's clock get
+          // the same time, and a rewrite of the same length then looks unchanged. The inode tells another file
+          // at the same path (a copy elsewhere, or `aws s3 sync`, which writes a new file and renames it) from
+          // the one read last time.
+          version: `${info.size}:${Math.trunc(info.mtimeMs)}:${info.ino}`,
         };
       }
     }
