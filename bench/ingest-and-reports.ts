@@ -58,7 +58,7 @@ async function objectFiles(bucket: string): Promise<string[]> {
   return files;
 }
 
-/** The floor of an unchanged re-ingest: the folder listed and every file's size and time read. */
+/** The floor of an unchanged re-ingest: the folder listed and every file's size, time and inode read. */
 async function listAndStat(bucket: string): Promise<number> {
   const [, took] = await timed(async () => {
     for (const file of await objectFiles(bucket)) statSync(file);

@@ -9,7 +9,7 @@ export interface SourceObject {
   /** The key relative to the source root, with `/` separators, e.g. `AWS:Tag/accountid=…/i-0abc.json`. */
   readonly key: string;
   readonly size: number;
-  /** Changes whenever the content changes: an S3 ETag, or size and modification time for a file. */
+  /** Changes whenever the content changes: an S3 ETag, or size, modification time and inode for a file. */
   readonly version: string;
 }
 
