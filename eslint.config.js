@@ -38,6 +38,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // `{ z }` is zod's namespace as one object, so a bundle keeps every member of it (its ~50 locales and the
+      // JSON Schema converters: 560 KB of the CLI's start); `* as z` lets the bundler keep only what is used.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "Import zod as `import * as z from 'zod'`, so a bundle keeps only what is used.",
+        },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': [
         'error',
         { considerDefaultExhaustiveForUnions: true },

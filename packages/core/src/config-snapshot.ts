@@ -10,7 +10,7 @@
  * Like everything in the bucket, a snapshot is written by some member account: an item that is not what Config
  * writes is reported with its position and skipped, and every other item is kept.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LineError } from './records.js';
 import { parseIsoInstant } from './timestamp.js';
 

@@ -2,7 +2,7 @@
  * The configuration file (YAML or JSON) and the compliance policy it declares. Validated with zod at the
  * trust boundary; every default is written here, so `patchboard config` style output can show it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENGINE_NAMES } from './engines.js';
 import { PatchboardError } from './errors.js';
 import { SEVERITIES } from './patch-state.js';

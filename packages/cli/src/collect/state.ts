@@ -6,7 +6,7 @@
  */
 import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PatchboardError } from '@patchboard/core';
 import { STATE_FOLDER, temporaryFolder, writeAtomically } from './bucket-writer.js';
 

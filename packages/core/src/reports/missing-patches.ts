@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PATCH_STATES, SEVERITIES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { nodeFactsCte } from './node-facts.js';

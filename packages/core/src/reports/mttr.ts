@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoInstant } from './params.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { classificationFilter, itemRunsCte } from './item-runs.js';

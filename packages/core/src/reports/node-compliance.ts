@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NODE_STATUSES } from '../compliance.js';
 import { sql, type SqlFragment } from '../sql.js';
 import { nodeFactsCte } from './node-facts.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatInstant } from '../timestamp.js';
 import { SEVERITIES } from '../patch-state.js';
 import { sql, type SqlFragment } from '../sql.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseIsoInstant, formatInstant } from '../timestamp.js';
 
 /** A report parameter that is an instant: any ISO-8601 form in, the canonical UTC form out. */

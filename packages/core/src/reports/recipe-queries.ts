@@ -4,7 +4,7 @@
  * construct they use (`LISTAGG … WITHIN GROUP`). They keep the recipe's own flaws on purpose (the unfiltered
  * `aws_tag` join repeats each row once per tag): they are here so that existing queries keep working.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { sql } from '../sql.js';
 import { defineReport, type ReportDefinition } from './report.js';
 

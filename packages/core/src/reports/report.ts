@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Policy } from '../config.js';
 import type { Dialect } from '../dialect.js';
 import type { Capability } from '../engines.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NON_COMPLIANT_PATCH_STATES } from '../patch-state.js';
 import { sql } from '../sql.js';
 import { nodeFactsCte } from './node-facts.js';

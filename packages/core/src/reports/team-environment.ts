@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sql } from '../sql.js';
 import { nodeFactsCte, STATUS_COUNTS } from './node-facts.js';
 import { defineReport } from './report.js';

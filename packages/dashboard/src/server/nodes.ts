@@ -3,7 +3,7 @@
  * memory. At 100,000 nodes a filter or a page is a few milliseconds this way, where re-running the report's SQL
  * for every keystroke would cost the database work for the whole fleet each time.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { NODE_STATUSES, type QueryResult, type ResultRow, SEVERITIES } from '@patchboard/core';
 import { NODE_FACETS, NODE_SORT_COLUMNS } from '../shared/node-table.js';
 

@@ -3,7 +3,7 @@
  * empty form field meaning "no filter", schemas that say what was wrong, and dates or ISO-8601 instants.
  */
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseIsoInstant, PatchboardError } from '@patchboard/core';
 import type { Question } from './answers.js';
 

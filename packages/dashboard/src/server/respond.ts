@@ -3,7 +3,7 @@
  * CLI's own CSV and PDF of it as a download (`?format=csv|pdf`).
  */
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PatchboardError, type ReportDocument, reportJson } from '@patchboard/core';
 import type { Exporters } from './options.js';
 import { parseOrThrow, refuseRepeated } from './request.js';

@@ -1,6 +1,6 @@
 /** `/api/trend`: compliance over time, by day or week, optionally grouped; a team member's team only. */
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatInstant, runTrend, TREND_GROUPS } from '@patchboard/core';
 import type { AnswerService } from '../answers.js';
 import type { Respond } from '../respond.js';
