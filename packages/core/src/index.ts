@@ -16,11 +16,7 @@ export * from './reports/catalogue.js';
 export type { ReportContext, ReportDefinition } from './reports/report.js';
 export { nodeDetailQueries } from './reports/node-detail.js';
 export { factsCtes, NODE_FACTS_TABLE, nodeFactsCte, teamOf, UNTAGGED } from './reports/node-facts.js';
-export {
-  NONCOMPLIANT_ITEMS_TABLE,
-  noncompliantItems,
-  noncompliantItemsQuery,
-} from './reports/noncompliant-items.js';
+export { NONCOMPLIANT_ITEMS_TABLE, noncompliantItemsQuery } from './reports/noncompliant-items.js';
 export * from './changes.js';
 export { CVE_ID, evidenceItemsCte } from './reports/cve-evidence.js';
 export { PLATFORMS_WITHOUT_CVE_IDS } from './reports/cve-visibility.js';

@@ -21,7 +21,14 @@ export function noncompliantItemsQuery(only?: SqlFragment): SqlFragment {
   }`;
 }
 
-/** Where a report reads the items from: the engine's table when it keeps one, else derived in the query. */
-export function noncompliantItems(context: ReportContext): SqlFragment {
-  return context.dialect.derived ? sql.raw(NONCOMPLIANT_ITEMS_TABLE) : sql`(${noncompliantItemsQuery()})`;
+/**
+ * The common table expression `noncompliant_items`: the engine's table when it keeps one, else derived in the
+ * query. A CTE rather than a subquery in FROM, so a report's own SELECT stays its last one (QuickSight's
+ * datasets take their columns from it).
+ */
+export function noncompliantItemsCte(context: ReportContext): SqlFragment {
+  const items = context.dialect.derived
+    ? sql`SELECT * FROM ${sql.raw(NONCOMPLIANT_ITEMS_TABLE)}`
+    : noncompliantItemsQuery();
+  return sql`noncompliant_items AS (${items})`;
 }

@@ -90,14 +90,15 @@ WITH nodes AS (
         ELSE 'COMPLIANT'
       END AS status
     FROM facts
-  )
+  ),
+noncompliant_items AS (SELECT accountid, region, resourceid, id, patchstate, title, classification, severity, patchseverity,
+    cveids
+  FROM aws_complianceitem
+  WHERE compliancetype = 'Patch' AND patchstate IN (?, ?, ?, ?))
 SELECT ci.id AS patch_id, ci.patchstate AS state, max(ci.title) AS title, max(ci.classification) AS classification,
   max(ci.severity) AS severity, max(ci.patchseverity) AS patch_severity, count(*) AS node_count,
   array_join(array_sort(array_distinct(array_agg(nullif(ci.cveids, '')))), ', ') AS cve_ids
-FROM (SELECT accountid, region, resourceid, id, patchstate, title, classification, severity, patchseverity,
-    cveids
-  FROM aws_complianceitem
-  WHERE compliancetype = 'Patch' AND patchstate IN (?, ?, ?, ?)) ci
+FROM noncompliant_items ci
 JOIN node_facts f ON f.account_id = ci.accountid AND f.region = ci.region AND f.node_id = ci.resourceid
 WHERE f.status <> 'INACTIVE'
 GROUP BY ci.id, ci.patchstate
