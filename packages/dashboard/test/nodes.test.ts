@@ -71,7 +71,7 @@ describe('the Nodes table', () => {
 
 describe('the answer cache', () => {
   it('computes once for concurrent asks, forgets failures and the least recently used', async () => {
-    const cache = new AnswerCache<number>(2);
+    const cache = new AnswerCache<number>({ capacity: 2 });
     let computed = 0;
     const slow = () => new Promise<number>((resolve) => setTimeout(() => resolve(++computed), 10));
     expect(await Promise.all([cache.get('a', slow), cache.get('a', slow)])).toEqual([1, 1]);
@@ -82,5 +82,23 @@ describe('the answer cache', () => {
     // b was the least recently used of the two kept, so it is computed again.
     expect(await cache.get('b', slow)).toBe(4);
     expect(await cache.get('c', slow)).toBe(3);
+  });
+
+  it('keeps the answers it weighs under their limit, least recently used going first, the newest always', async () => {
+    const cache = new AnswerCache<number>({ capacity: 10, weigh: (cells) => cells, maxWeight: 10 });
+    expect(await cache.get('a', () => Promise.resolve(6))).toBe(6);
+    expect(await cache.get('b', () => Promise.resolve(4))).toBe(4);
+    expect(cache.size).toEqual({ answers: 2, weight: 10 });
+    // 6 + 4 + 3 is over 10: a, the least recently used, goes.
+    expect(await cache.get('c', () => Promise.resolve(3))).toBe(3);
+    expect(cache.size).toEqual({ answers: 2, weight: 7 });
+    expect(await cache.get('a', () => Promise.resolve(1))).toBe(1);
+    // One answer heavier than the limit is kept alone: the request that asked for it is still being answered.
+    expect(await cache.get('huge', () => Promise.resolve(50))).toBe(50);
+    expect(cache.size).toEqual({ answers: 1, weight: 50 });
+    cache.dropPrefix('hu');
+    expect(cache.size).toEqual({ answers: 0, weight: 0 });
+    await expect(cache.get('x', () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(cache.size).toEqual({ answers: 0, weight: 0 });
   });
 });

@@ -77,13 +77,29 @@ export interface Reading {
 
 type Compute<T> = (reading: Reading) => Promise<T>;
 
+/**
+ * What the kept answers may hold, in cells (rows x columns; a cell costs some 50-100 bytes as JavaScript
+ * values): about 300 MB of report answers, and the whole fleet's node table twice over at 300,000 nodes.
+ */
+const ANSWER_CELLS = 4_000_000;
+const NODE_LIST_CELLS = 10_000_000;
+const cells = (result: QueryResult): number => result.rows.length * Math.max(1, result.columns.length);
+
 const questionKey = (question: Question): string => `${scopeKey(question.scope)} ${question.request}`;
 
 export class AnswerService {
-  private readonly answers = new AnswerCache<ReportDocument>(500);
+  private readonly answers = new AnswerCache<ReportDocument>({
+    capacity: 500,
+    weigh: (document) => cells(document.result),
+    maxWeight: ANSWER_CELLS,
+  });
   // The whole fleet's node table for up to 4 (data version, time, as-of) views, and each scope's share of them.
-  private readonly nodeLists = new AnswerCache<QueryResult>(16);
-  private readonly details = new AnswerCache<unknown>(200);
+  private readonly nodeLists = new AnswerCache<QueryResult>({
+    capacity: 16,
+    weigh: cells,
+    maxWeight: NODE_LIST_CELLS,
+  });
+  private readonly details = new AnswerCache<unknown>({ capacity: 200 });
   private readonly queue: LimitFunction;
   /** Warming new data takes a lane of its own, so visitors' questions never wait behind it. */
   private readonly warmQueue = pLimit(1);
