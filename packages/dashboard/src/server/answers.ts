@@ -79,7 +79,8 @@ type Compute<T> = (reading: Reading) => Promise<T>;
 
 /**
  * What the kept answers may hold, in cells (rows x columns; a cell costs some 50-100 bytes as JavaScript
- * values): about 300 MB of report answers, and the whole fleet's node table twice over at 300,000 nodes.
+ * values): 200-400 MB of report answers, and 0.5-1 GB of node tables (the whole fleet's is 1.7 M cells at
+ * 100,000 nodes).
  */
 const ANSWER_CELLS = 4_000_000;
 const NODE_LIST_CELLS = 10_000_000;
