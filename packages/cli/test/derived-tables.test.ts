@@ -1,8 +1,8 @@
 /**
- * The derived tables (node facts, non-compliant items, item runs) that an ingest keeps: updated for the nodes an ingest changed, they
- * hold exactly what deriving everything anew gives; a policy with other tag keys derives them anew; and every
- * catalogue report answers the same rows from them as from its own derivation in the query, at the data time,
- * before it (history as it stood then) and as of an instant in the past.
+ * The derived tables (node facts, non-compliant items, item runs) that an ingest keeps: updated for the nodes
+ * an ingest changed, they hold exactly what deriving everything anew gives; a policy with other tag keys derives
+ * them anew; and every catalogue report answers the same rows from them as from its own derivation in the query,
+ * at the data time, before it (history as it stood then) and as of an instant in the past.
  */
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

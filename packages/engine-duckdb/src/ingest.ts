@@ -69,7 +69,7 @@ export interface IngestSummary {
 /**
  * The phases of an ingest: `list` (listing the source and comparing it with what is stored), `read` (reading,
  * parsing and appending the changed objects, and forgetting the rows they replace), `history` (bringing history
- * up to the new rows), `derived` (refreshing node facts and item runs) and `commit` (DuckDB writing it all).
+ * up to the new rows), `derived` (refreshing node facts, non-compliant items and item runs) and `commit` (DuckDB writing it all).
  */
 export type IngestPhases = Readonly<Record<'list' | 'read' | 'history' | 'derived' | 'commit', number>>;
 
@@ -420,8 +420,8 @@ async function ingestPlanned(
     const history = await recordHistory(connection);
     const historyMs = lap();
 
-    // 5. Derived data (node facts, item runs) of the nodes whose objects were touched, in this transaction so
-    //    no reader sees them out of step with the tables.
+    // 5. Derived data (node facts, non-compliant items, item runs) of the nodes whose objects were touched, in
+    //    this transaction so no reader sees them out of step with the tables.
     await refreshDerivedTables(connection, options.tagKeys);
     const derivedMs = lap();
 

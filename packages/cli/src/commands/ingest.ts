@@ -115,7 +115,7 @@ export function registerIngest(program: Command): void {
             `${summary.objectsUnchanged} unchanged, ${summary.objectsRemoved} removed, ${summary.objectsSkipped} skipped (not inventory); ` +
             `${summary.rowsStored} rows from ${summary.records} records, ${summary.errors} error${summary.errors === 1 ? '' : 's'} ` +
             `in ${(summary.durationMs / 1000).toFixed(1)} s (${Object.entries(summary.phasesMs)
-              .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)}`)
+              .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`)
               .join(', ')})` +
             (summary.errors > 0 ? ' (see `patchboard report ingest-errors`)' : '') +
             '\n',
