@@ -15,6 +15,7 @@ import {
   duckdbDialect,
   findReport,
   HISTORY_TABLES,
+  TIME_LOGS,
   INVENTORY_TYPES,
   parseBucketKey,
   runsOn,
@@ -122,7 +123,7 @@ async function makeRoomForViews(db: OpenedDatabase): Promise<void> {
     await c.run(`DROP TABLE ${type.table}_history`);
   }
   await c.run('DROP TABLE history_observations');
-  await c.run('DROP TABLE history_scans');
+  for (const log of TIME_LOGS) await c.run(`DROP TABLE ${log.table}`);
 }
 
 /** Compacted Parquet as Athena reads it: the files' columns, and `"$path"`; account and Region only in it. */

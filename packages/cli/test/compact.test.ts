@@ -131,7 +131,7 @@ describe('patchboard compact', () => {
       expect(keys.length).toBeGreaterThan(0);
       for (const key of keys)
         expect(key).toMatch(
-          /^compact\/(aws_[a-z]+(_history)?|history_observations|history_scans)\/accountid=\d{12}\/region=[a-z0-9-]+\/data_0\.parquet$/,
+          /^compact\/(aws_[a-z]+(_history)?|history_observations|history_scans|history_reports)\/accountid=\d{12}\/region=[a-z0-9-]+\/data_0\.parquet$/,
         );
       expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'compact-bucket' });
       expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, {

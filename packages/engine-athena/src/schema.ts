@@ -26,7 +26,7 @@
  * `resourcetype`: no crawler, no column-deleting Lambda.
  *
  * History: over the bucket (JSON), which holds the current objects only, the `*_history`,
- * `history_observations` and `history_scans` views present the current rows as history with one observation
+ * `history_observations` and time-log (`history_scans`, `history_reports`) views present the current rows as history with one observation
  * (each row an open interval since its object's newest capture time), which is what the DuckDB store holds after
  * one ingest. Over `compact`'s Parquet they are the DuckDB store's own history tables, so looking back (as-of.ts)
  * goes as far as that history does.
@@ -39,6 +39,8 @@ import {
   PATCH_STATES,
   PatchboardError,
   tableColumns,
+  TIME_LOGS,
+  type TimeLog,
   type ColumnKind,
   type InventoryTypeSpec,
 } from '@patchboard/core';
@@ -359,12 +361,14 @@ FROM ${type.table} GROUP BY ${OBJECT_KEY}`,
   };
 }
 
-/** Every scan seen: from the bucket alone, the one in each node's current patch summary. */
-function scansView(): AthenaView {
+/** Every logged time seen (core `TIME_LOGS`): from the bucket alone, the one in each object's current rows. */
+function timeLogView(log: TimeLog): AthenaView {
+  const type = INVENTORY_TYPES.find((t) => t.typeName === log.typeName);
+  if (!type) throw new Error(`TIME_LOGS names ${log.typeName}, which is not an inventory type.`);
   return {
-    name: 'history_scans',
-    query: `SELECT ${OBJECT_KEY}, operationendtime AS scan_time
-FROM aws_patchsummary WHERE operationendtime IS NOT NULL`,
+    name: log.table,
+    query: `SELECT DISTINCT ${OBJECT_KEY}, ${log.column} AS ${log.time}
+FROM ${type.table} WHERE ${log.column} IS NOT NULL`,
   };
 }
 
@@ -394,7 +398,7 @@ export function athenaSchema(options: AthenaSchemaOptions): AthenaSchema {
         ...INVENTORY_TYPES.map(inventoryView),
         ...INVENTORY_TYPES.map(historyView),
         observationsView(),
-        scansView(),
+        ...TIME_LOGS.map(timeLogView),
       ],
     };
   }

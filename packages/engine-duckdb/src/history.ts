@@ -12,21 +12,29 @@
  *   the source is closed at the newest `captureTime` of the whole ingest. Back-filling old snapshots in order
  *   therefore gives the same history as ingesting them live.
  * - `history_observations` remembers when each object was first and last observed, and when it vanished.
- * - `history_scans` keeps every patch scan's end time seen (PatchSummary OperationEndTime). A scan changes only
- *   volatile columns, so it opens no interval; but whether a node was STALE at an instant depends on its last
- *   scan before it, so the as-of view of `aws_patchsummary` takes `operationendtime` from this log.
+ * - `history_scans` keeps every patch scan's end time seen (PatchSummary OperationEndTime), `history_reports`
+ *   every agent report's time (InstanceInformation captureTime). Both change only volatile columns, so they open
+ *   no interval; but whether a node was STALE or UNMANAGED at an instant depends on the last of each before it,
+ *   so the as-of views take those columns from these logs (core `TIME_LOGS`).
  * - Schema `history_at` has one view per inventory table showing the rows that held at the instant in the
- *   variable `patchboard_as_of`: with it first on the search path, every report runs "as of" that instant.
+ *   variable `patchboard_as_of` (core `rowsAsOf`): with it first on the search path, every report runs "as of"
+ *   that instant.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { INVENTORY_TYPES, type InventoryTypeSpec, isHistoryRunId, tableColumns } from '@patchboard/core';
+import {
+  INVENTORY_TYPES,
+  type InventoryTypeSpec,
+  isHistoryRunId,
+  rowsAsOf,
+  sql,
+  tableColumns,
+  TIME_LOGS,
+} from '@patchboard/core';
 
 export const AS_OF_SCHEMA = 'history_at';
 export const AS_OF_VARIABLE = 'patchboard_as_of';
 
 const historyTable = (type: InventoryTypeSpec) => `${type.table}_history`;
-/** The one volatile value reports need as of an instant: the last scan time. */
-const SCAN_LOG = { typeName: 'AWS:PatchSummary', column: 'operationendtime' } as const;
 const OBJECT_KEY = ['accountid', 'region', 'resourcetype', 'resourceid'] as const;
 const keyJoin = (left: string, right: string) =>
   OBJECT_KEY.map((column) => `${left}.${column} = ${right}.${column}`).join(' AND ');
@@ -36,28 +44,33 @@ export function historySchemaStatements(sqlType: (kind: string) => string): stri
     `CREATE TABLE IF NOT EXISTS history_observations (type_name VARCHAR, accountid VARCHAR, region VARCHAR,
       resourcetype VARCHAR, resourceid VARCHAR, first_observed_at TIMESTAMPTZ, last_observed_at TIMESTAMPTZ,
       gone_at TIMESTAMPTZ)`,
-    `CREATE TABLE IF NOT EXISTS history_scans (accountid VARCHAR, region VARCHAR, resourcetype VARCHAR,
-      resourceid VARCHAR, scan_time TIMESTAMPTZ)`,
+    ...TIME_LOGS.map(
+      (
+        log,
+      ) => `CREATE TABLE IF NOT EXISTS ${log.table} (accountid VARCHAR, region VARCHAR, resourcetype VARCHAR,
+      resourceid VARCHAR, ${log.time} TIMESTAMPTZ)`,
+    ),
     `CREATE SCHEMA IF NOT EXISTS ${AS_OF_SCHEMA}`,
   ];
-  const asOf = `getvariable('${AS_OF_VARIABLE}')`;
   for (const type of INVENTORY_TYPES) {
     const columns = tableColumns(type);
-    const select = columns.map((c) =>
-      type.typeName === SCAN_LOG.typeName && c.name === SCAN_LOG.column
-        ? `coalesce((SELECT max(s.scan_time) FROM main.history_scans s WHERE ${keyJoin('s', 'h')}
-             AND s.scan_time <= ${asOf}), h.${c.name}) AS ${c.name}`
-        : `h.${c.name}`,
-    );
+    const asOf = rowsAsOf(type, sql.raw(`getvariable('${AS_OF_VARIABLE}')`), 'main.').compile();
     statements.push(
       `CREATE TABLE IF NOT EXISTS ${historyTable(type)} (${columns
         .map((c) => `${c.name} ${sqlType(c.kind)}`)
         .join(', ')}, valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ, last_seen TIMESTAMPTZ)`,
-      `CREATE OR REPLACE VIEW ${AS_OF_SCHEMA}.${type.table} AS SELECT ${select.join(', ')}
-        FROM main.${historyTable(type)} h
-        WHERE h.valid_from <= ${asOf} AND (h.valid_to IS NULL OR h.valid_to > ${asOf})`,
+      `CREATE OR REPLACE VIEW ${AS_OF_SCHEMA}.${type.table} AS ${asOf.sql}`,
     );
   }
+  // A database from before the report log: the report times history still knows (each interval's first and
+  // last sighting, each object's last observation), so its past instants do not all fall back to the first.
+  statements.push(`INSERT INTO history_reports
+    SELECT DISTINCT ${OBJECT_KEY.join(', ')}, t FROM (
+      SELECT ${OBJECT_KEY.join(', ')}, capturetime AS t FROM aws_instanceinformation_history
+      UNION ALL SELECT ${OBJECT_KEY.join(', ')}, last_seen FROM aws_instanceinformation_history
+      UNION ALL SELECT ${OBJECT_KEY.join(', ')}, last_observed_at FROM history_observations
+        WHERE type_name = 'AWS:InstanceInformation')
+    WHERE t IS NOT NULL AND NOT EXISTS (SELECT 1 FROM history_reports)`);
   return statements;
 }
 
@@ -87,7 +100,7 @@ export async function recordHistory(
     closed += result.closed;
   }
   if (touchedTypes.size > 0) {
-    await logScans(connection);
+    await logTimes(connection);
     await updateObservations(connection);
   }
   const dataTime = await connection.runAndReadAll(
@@ -146,18 +159,20 @@ async function recordTypeHistory(
   return { opened, closed };
 }
 
-/** Adds the scan times of the touched objects that the log does not hold yet. */
-async function logScans(connection: DuckDBConnection): Promise<void> {
-  const type = INVENTORY_TYPES.find((t) => t.typeName === SCAN_LOG.typeName);
-  if (!type) return;
-  await connection.run(
-    `INSERT INTO history_scans
-     SELECT DISTINCT c.accountid, c.region, c.resourcetype, c.resourceid, c.${SCAN_LOG.column}
-     FROM ${type.table} c JOIN touched_objects o ON o.type_name = ? AND ${keyJoin('c', 'o')}
-     WHERE c.${SCAN_LOG.column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM history_scans s
-       WHERE ${keyJoin('s', 'c')} AND s.scan_time = c.${SCAN_LOG.column})`,
-    [SCAN_LOG.typeName],
-  );
+/** Adds the logged times (`TIME_LOGS`) of the touched objects that their logs do not hold yet. */
+async function logTimes(connection: DuckDBConnection): Promise<void> {
+  for (const log of TIME_LOGS) {
+    const type = INVENTORY_TYPES.find((t) => t.typeName === log.typeName);
+    if (!type) continue;
+    await connection.run(
+      `INSERT INTO ${log.table}
+       SELECT DISTINCT c.accountid, c.region, c.resourcetype, c.resourceid, c.${log.column}
+       FROM ${type.table} c JOIN touched_objects o ON o.type_name = ? AND ${keyJoin('c', 'o')}
+       WHERE c.${log.column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${log.table} l
+         WHERE ${keyJoin('l', 'c')} AND l.${log.time} = c.${log.column})`,
+      [log.typeName],
+    );
+  }
 }
 
 async function updateObservations(connection: DuckDBConnection): Promise<void> {

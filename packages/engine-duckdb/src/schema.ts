@@ -7,9 +7,10 @@ import { historySchemaStatements } from './history.js';
 
 /**
  * 3: the patch catalogue table `custom_patchboardcatalogue`; 4: the EC2 instance tables
- * `custom_patchboardec2instance` and `custom_patchboardec2tag` (created by the next ingest's DDL).
+ * `custom_patchboardec2instance` and `custom_patchboardec2tag` (created by the next ingest's DDL); 5: the agent
+ * report log `history_reports`, which the as-of views read (filled from history where it was not kept yet).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const SQL_TYPES: Record<ColumnKind, string> = {
   text: 'VARCHAR',

@@ -597,5 +597,9 @@ SELECT CAST('Custom:PatchboardEc2Tag' AS varchar) AS type_name, accountid, regio
 FROM custom_patchboardec2tag GROUP BY accountid, region, resourcetype, resourceid;
 
 CREATE OR REPLACE VIEW history_scans AS
-SELECT accountid, region, resourcetype, resourceid, operationendtime AS scan_time
+SELECT DISTINCT accountid, region, resourcetype, resourceid, operationendtime AS scan_time
 FROM aws_patchsummary WHERE operationendtime IS NOT NULL;
+
+CREATE OR REPLACE VIEW history_reports AS
+SELECT DISTINCT accountid, region, resourcetype, resourceid, capturetime AS report_time
+FROM aws_instanceinformation WHERE capturetime IS NOT NULL;

@@ -612,3 +612,14 @@ STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFo
 OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
 LOCATION 's3://patch-sync-bucket/org/history_scans/'
 TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD');
+
+CREATE EXTERNAL TABLE IF NOT EXISTS `history_reports_parquet` (
+  `resourcetype` string,
+  `resourceid` string,
+  `report_time` timestamp
+)
+ROW FORMAT SERDE 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+STORED AS INPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat'
+OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'
+LOCATION 's3://patch-sync-bucket/org/history_reports/'
+TBLPROPERTIES ('classification'='parquet', 'parquet.compression'='ZSTD');

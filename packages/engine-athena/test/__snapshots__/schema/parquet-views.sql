@@ -560,3 +560,12 @@ SELECT r.path_accountid AS accountid,
   with_timezone(r.scan_time, 'UTC') AS scan_time
 FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM history_scans_parquet t) r
 WHERE r.path_accountid IS NOT NULL;
+
+CREATE OR REPLACE VIEW history_reports AS
+SELECT r.path_accountid AS accountid,
+  r.path_region AS region,
+  r.resourcetype,
+  r.resourceid,
+  with_timezone(r.report_time, 'UTC') AS report_time
+FROM (SELECT t.*, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 1) AS path_accountid, regexp_extract("$path", '/accountid=([^/]+)/region=([^/]+)/[^/]+\.parquet$', 2) AS path_region FROM history_reports_parquet t) r
+WHERE r.path_accountid IS NOT NULL;
