@@ -4,7 +4,9 @@
 import { access, readFile } from 'node:fs/promises';
 import {
   type Config,
+  dataAgeWarnings,
   DEFAULT_ENGINE,
+  describesSource,
   ENGINE_NAMES,
   type EngineName,
   ENGINES,
@@ -13,6 +15,7 @@ import {
   parseIsoInstant,
   PatchboardError,
   type QueryEngine,
+  refuseUnanswerable,
   type ReportContext,
 } from '@patchboard/core';
 import type { AthenaSettings } from './athena-engine.js';
@@ -41,6 +44,10 @@ export interface CommandContext {
   readonly now: number;
   /** `--as-of`: reports read history as it was at `now` instead of the current tables. */
   readonly asOf: number | undefined;
+  /** Whether `--now` chose the evaluation time (else the wall clock did, or `--as-of`). */
+  readonly nowChosen: boolean;
+  /** What the answer must say about the data behind it (old data); filled when the engine opens. */
+  readonly warnings: string[];
   readonly format: OutputFormat;
   readonly out: string | undefined;
   /** Whether standard output is a person's terminal (tables get colour, long jobs a progress bar). */
@@ -122,6 +129,8 @@ export async function resolveContext(options: GlobalOptions): Promise<CommandCon
     },
     now,
     asOf,
+    nowChosen: asOf === undefined && options.now !== undefined,
+    warnings: [],
     format: options.format ?? 'table',
     out: options.out,
     interactive: Boolean(process.stdout.isTTY) && !options.out,
@@ -170,7 +179,31 @@ const OPEN_ENGINE: Record<EngineName, (context: CommandContext) => Promise<Query
  */
 export async function openQueryEngine(context: CommandContext): Promise<QueryEngine> {
   const engine = await OPEN_ENGINE[context.engine](context);
+  try {
+    await checkEvaluationTime(engine, context);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   return context.asOf === undefined ? engine : readingAsOf(engine, context.asOf);
+}
+
+/**
+ * Refuses an instant the data cannot answer (core data-span.ts) and notes, on standard error and in the
+ * answer's `warnings`, when the data behind the answer is older than the policy's stale threshold.
+ */
+async function checkEvaluationTime(engine: QueryEngine, context: CommandContext): Promise<void> {
+  if (!describesSource(engine)) return;
+  refuseUnanswerable(await engine.dataSpan(), {
+    at: context.now,
+    asOf: context.asOf !== undefined,
+    chosen: context.nowChosen,
+  });
+  const { dataTime } = await engine.sourceFreshness(context.now);
+  for (const warning of dataAgeWarnings(dataTime, context.now, context.config.policy)) {
+    context.warnings.push(warning);
+    process.stderr.write(`patchboard: note: ${warning}\n`);
+  }
 }
 
 /** The engine with every query reading history as of `asOf`, unless a query asks for another instant. */

@@ -44,7 +44,11 @@ export async function printResult(
   context: CommandContext,
   output: { report: string; title?: string; params: Record<string, unknown>; result: QueryResult },
 ): Promise<void> {
-  const full: ReportDocument = { ...output, generatedAt: evaluationTime(context) };
+  const full: ReportDocument = {
+    ...output,
+    generatedAt: evaluationTime(context),
+    ...(context.warnings.length > 0 ? { warnings: context.warnings } : {}),
+  };
   if (context.format === 'pdf' || context.format === 'html') {
     await printDocument(context, renderHtmlReport(full), `Patchboard ${output.report}`);
     return;

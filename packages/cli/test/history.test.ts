@@ -117,7 +117,7 @@ describe('thirty days of history against the ground truth', () => {
       const teams = (await report('team-environment', {}, meta.at, true)).map((row) => ({
         ...row,
         unmanaged_instances: [...String(row.unmanaged_instances ?? '').matchAll(UNMANAGED_ID)]
-          .map((m) => m[1])
+          .map((m) => m[1] ?? '')
           .sort(),
       }));
       expect(canonical(teams), date).toEqual(canonical(expectedTeamEnvironment(nodes)));
@@ -220,6 +220,82 @@ describe('the history commands', () => {
     // The CLI opens the database from another process: this one lets go of it first.
     await engine.close();
     engineOpen = false;
+  });
+
+  const refusal = (...args: string[]) =>
+    patchboard(...args).then(
+      () => 'not refused',
+      (error: { stderr: string; code: number }) => `${error.code}: ${error.stderr}`,
+    );
+
+  it('instants the data cannot answer are refused, saying which it can', async () => {
+    const first = dates[0] ?? '';
+    // History starts at the first day's oldest record, days before its snapshot instant.
+    expect(await refusal('--as-of', '2026-01-01T00:00:00Z', 'report', 'fleet-summary')).toMatch(
+      /^2: patchboard: --as-of 2026-01-01T00:00:00Z is before the first instant history holds \(20\d\d-\d\d-\d\dT[\d:]+Z\)\. Give a time from/,
+    );
+    // --now before the newest data would judge the last day's tables at an earlier time.
+    const earlier = `${first}T00:00:00Z`;
+    expect(await refusal('--now', earlier, 'report', 'fleet-summary')).toMatch(
+      new RegExp(
+        `^2: patchboard: --now ${earlier} is before the newest data \\(2026-10-30T[\\d:]+Z\\): the current tables already show what happened after it, so the answer would mix two instants\\. Use --as-of ${earlier}`,
+      ),
+    );
+    // A month before any data: no pack of zeros.
+    expect(
+      await refusal('--now', AT, 'audit-pack', '--month', '2026-08', '--out', join(dir, 'empty')),
+    ).toMatch(
+      /^1: patchboard: There is no data for 2026-08: no ingest carried data from before 2026-08-31T23:59:59Z \(history starts at /,
+    );
+    await expect(readdir(join(dir, 'empty'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('an answer from data older than the stale threshold says so, in the note, the JSON and the pack', async () => {
+    const later = new Date(Date.parse(AT) + 10 * DAY_MS).toISOString().replace('.000Z', 'Z');
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
+      BIN,
+      '--db',
+      join(dir, 'p.duckdb'),
+      '--now',
+      later,
+      '--format',
+      'json',
+      'report',
+      'fleet-summary',
+    ]);
+    const warning = new RegExp(
+      `The newest data is from 2026-10-30T[\\d:]+Z, 10 days before the evaluation time ${later} \\(policy\\.staleAfterDays is 7\\): nodes show as STALE or UNMANAGED because nothing newer was ingested`,
+    );
+    expect(stderr).toMatch(new RegExp(`patchboard: note: ${warning.source}`));
+    const document = JSON.parse(stdout) as { warnings?: string[] };
+    expect(document.warnings).toEqual([expect.stringMatching(warning)]);
+    // On time, no warning at all.
+    const onTime = JSON.parse(
+      await patchboard('--now', AT, '--format', 'json', 'report', 'fleet-summary'),
+    ) as object;
+    expect(onTime).not.toHaveProperty('warnings');
+    // November evaluated at its end from October's data: the pack says so first.
+    const pack = join(dir, 'pack-november');
+    await patchboard(
+      '--now',
+      '2026-12-05T00:00:00Z',
+      'audit-pack',
+      '--month',
+      '2026-11',
+      '--out',
+      pack,
+      '--no-pdf',
+    );
+    const manifest = JSON.parse(await readFile(join(pack, 'manifest.json'), 'utf8')) as {
+      warnings: string[];
+    };
+    expect(manifest.warnings).toEqual([
+      expect.stringMatching(
+        /^The newest data is from 2026-10-30T[\d:]+Z, 31 days before the evaluation time 2026-11-30T23:59:59Z/,
+      ),
+    ]);
+    const html = await readFile(join(pack, 'report.html'), 'utf8');
+    expect(html.indexOf('The newest data is from')).toBeLessThan(html.indexOf('Compliance'));
   });
 
   it('changes: the nodes whose status moved between two days, as the truth of each day says', async () => {

@@ -5,6 +5,7 @@
  * report and its PDF and writes the files to a folder; the delivery Lambda (Athena) writes the same files to S3.
  * For the same data, month and evaluation time both give the same bytes.
  */
+import { dataAgeWarnings, type DataSpan } from './data-span.js';
 import { renderCsv } from './cells.js';
 import type { Policy } from './config.js';
 import type { QueryEngine, QueryResult } from './engine.js';
@@ -161,6 +162,8 @@ export interface AuditPack {
   readonly evaluatedAt: string;
   readonly tables: readonly PackTable[];
   readonly freshness: SourceFreshness;
+  /** What a reader must know about the data behind the figures (core data-span.ts): old data. */
+  readonly warnings: readonly string[];
   /** `<section>.csv` and `<section>.json` of every section, in section order. */
   readonly files: readonly PackFile[];
 }
@@ -171,9 +174,11 @@ export interface AuditPack {
  */
 export interface DescribesSource {
   sourceFreshness(at: number): Promise<SourceFreshness>;
+  /** The instants the data covers (data-span.ts). */
+  dataSpan(): Promise<DataSpan>;
 }
 
-const describesSource = (engine: QueryEngine): engine is QueryEngine & DescribesSource =>
+export const describesSource = (engine: QueryEngine): engine is QueryEngine & DescribesSource =>
   typeof (engine as Partial<DescribesSource>).sourceFreshness === 'function';
 
 const UNKNOWN_SOURCE: SourceFreshness = { source: null, ingestedAt: null, dataTime: null };
@@ -212,6 +217,15 @@ export async function collectAuditPack(
   const asOf = evaluationInstant(engine, window);
   const at = asOf ?? context.now;
   const evaluatedAt = formatInstant(at);
+  const freshness = describesSource(engine) ? await engine.sourceFreshness(at) : UNKNOWN_SOURCE;
+  if (describesSource(engine) && freshness.dataTime === null) {
+    // Nineteen files of zeros would read as a fleet with no nodes; there is simply no data for the month.
+    const { first } = await engine.dataSpan();
+    throw new PatchboardError(
+      'NOT_FOUND',
+      `There is no data for ${window.month}: no ingest carried data from before ${evaluatedAt}${first ? ` (history starts at ${first})` : ' (nothing was ingested yet)'}. Give a later --month, or ingest older copies of the bucket first (oldest first) into a new database.`,
+    );
+  }
   const tables: PackTable[] = [];
   for (const section of PACK_SECTIONS) {
     const compiled = compileReport(section.report, section.params(window, options.team), {
@@ -221,7 +235,6 @@ export async function collectAuditPack(
     const result = await engine.run(compiled.query, asOf === undefined ? {} : { asOf });
     tables.push({ section, params: compiled.params, result });
   }
-  const freshness = describesSource(engine) ? await engine.sourceFreshness(at) : UNKNOWN_SOURCE;
   const files = tables.flatMap((table): PackFile[] => [
     { path: `${table.section.file}.csv`, content: renderCsv(table.result), contentType: 'text/csv' },
     {
@@ -230,7 +243,8 @@ export async function collectAuditPack(
       contentType: 'application/json',
     },
   ]);
-  return { window, team: options.team, evaluatedAt, tables, freshness, files };
+  const warnings = dataAgeWarnings(freshness.dataTime, at, context.policy);
+  return { window, team: options.team, evaluatedAt, tables, freshness, warnings, files };
 }
 
 /** SHA-256 of a file's bytes (text as UTF-8), lower-case hex: the hash every manifest and its check use. */
@@ -264,6 +278,7 @@ export async function packManifest(
     dataCutOff: pack.evaluatedAt,
     monthComplete: !pack.window.partial,
     source: pack.freshness,
+    warnings: pack.warnings,
     policy: about.policy,
     files: listed,
   };

@@ -31,6 +31,7 @@ export {
 export * from './check.js';
 export * from './trend.js';
 export * from './history-tables.js';
+export * from './data-span.js';
 export * from './cells.js';
 export * from './audit-pack.js';
 export * from './report-document.js';

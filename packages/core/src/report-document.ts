@@ -11,6 +11,8 @@ export interface ReportDocument {
   readonly generatedAt: string;
   readonly params: Record<string, unknown>;
   readonly result: QueryResult;
+  /** What the answer must say about the data behind it (core data-span.ts); absent when nothing. */
+  readonly warnings?: readonly string[];
 }
 
 /** The JSON envelope of a report document; `extra` fields (a page's `total`, `offset`, `limit`) come before the rows. */
@@ -18,6 +20,7 @@ export type ReportJson<Extra extends object = object> = {
   readonly report: string;
   readonly generatedAt: string;
   readonly params: Record<string, unknown>;
+  readonly warnings?: readonly string[];
 } & Extra & {
     readonly columns: readonly ResultColumn[];
     readonly rows: readonly ResultRow[];
@@ -31,6 +34,7 @@ export function reportJson<Extra extends object = object>(
     report: document.report,
     generatedAt: document.generatedAt,
     params: document.params,
+    ...(document.warnings && document.warnings.length > 0 ? { warnings: document.warnings } : {}),
     ...(extra as Extra),
     columns: document.result.columns,
     rows: document.result.rows,

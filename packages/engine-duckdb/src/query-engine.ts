@@ -1,7 +1,10 @@
 import { type DuckDBConnection, JSDuckDBValueConverter } from '@duckdb/node-api';
 import {
   type CompiledQuery,
+  type DataSpan,
   type DescribesSource,
+  EC2_INSTANCE_TYPE,
+  EC2_TAG_TYPE,
   type Dialect,
   PatchboardError,
   type QueryEngine,
@@ -10,6 +13,7 @@ import {
   type RunOptions,
   type SourceFreshness,
   formatInstant,
+  refuseUnanswerable,
 } from '@patchboard/core';
 import { AS_OF_SCHEMA, AS_OF_VARIABLE } from './history.js';
 import { closeDatabase, type OpenedDatabase } from './database.js';
@@ -91,24 +95,37 @@ export class DuckDbQueryEngine implements QueryEngine, DescribesSource {
     return { source: text(row?.source), ingestedAt: text(row?.ingested_at), dataTime: text(row?.data_time) };
   }
 
+  /** The first instant history holds and the newest ingest's data time. */
+  async dataSpan(): Promise<DataSpan> {
+    const connection = await this.db.instance.connect();
+    try {
+      await connection.run(`SET TimeZone = 'UTC'`);
+      const result = await connection.runAndReadAll(
+        // History starts at the first agent record observed. An AWS Config item dates from the instance's
+        // last change (often its launch, months back), when nothing else of the fleet was known.
+        `SELECT strftime(coalesce(
+             min(first_observed_at) FILTER (WHERE type_name NOT IN ('${EC2_INSTANCE_TYPE}', '${EC2_TAG_TYPE}')),
+             min(first_observed_at)), '%Y-%m-%dT%H:%M:%SZ'),
+           strftime((SELECT max(data_time) FROM ingests), '%Y-%m-%dT%H:%M:%SZ')
+         FROM history_observations`,
+      );
+      const [first, newest] = (result.getRowsJS()[0] ?? []) as (string | null)[];
+      return { first: first ?? null, newest: newest ?? null };
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   /** Points the connection's inventory table names at history as of `asOf`. */
   private async travelTo(connection: DuckDBConnection, asOf: number): Promise<void> {
-    const earliest = await connection.runAndReadAll(
-      `SELECT strftime(min(first_observed_at), '%Y-%m-%dT%H:%M:%SZ') FROM history_observations`,
-    );
-    const first = earliest.getRowsJS()[0]?.[0] as string | null | undefined;
-    if (!first) {
+    const span = await this.dataSpan();
+    if (!span.first) {
       throw new PatchboardError(
         'NOT_FOUND',
         'This database holds no history yet, so there is nothing to look back at. Run `patchboard ingest` (each ingest records history), then ask again.',
       );
     }
-    if (asOf < Date.parse(first)) {
-      throw new PatchboardError(
-        'USAGE',
-        `--as-of ${formatInstant(asOf)} is before the earliest data in history (${first}). Give a time from ${first} on, or ingest older snapshots first (oldest first) into a new database.`,
-      );
-    }
+    refuseUnanswerable(span, { at: asOf, asOf: true, chosen: true });
     await connection.run(`SET VARIABLE ${AS_OF_VARIABLE} = CAST(? AS TIMESTAMPTZ)`, [formatInstant(asOf)]);
     await connection.run(`SET search_path = '${AS_OF_SCHEMA},main'`);
   }

@@ -12,6 +12,7 @@ export interface PackHtmlInput {
   readonly team: string | undefined;
   readonly tables: readonly PackTable[];
   readonly freshness: SourceFreshness;
+  readonly warnings: readonly string[];
   readonly version: string;
 }
 
@@ -98,6 +99,8 @@ export function renderPackHtml(input: PackHtmlInput): string {
     title: `Patch compliance audit pack — ${window.month}${input.team ? ` — ${input.team}` : ''}`,
     subtitle: `Evaluated from history as of ${window.asOf.replace('T', ' ').replace('Z', ' UTC')}${window.partial ? ' (the month had not ended)' : ''}, ${who}.`,
     facts: [
+      // Said first: the figures below rest on it.
+      ...input.warnings.map((warning) => ['Warning', warning] as const),
       ['Compliance', summary ? `${String(summary.compliance_pct ?? '–')} % of active nodes` : '–'],
       [
         'Coverage',
