@@ -12,8 +12,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalFolderSource } from '@patchboard/cli';
-import { INVENTORY_TYPES } from '@patchboard/core';
-import { ingest, openDatabase, type OpenedDatabase } from '@patchboard/engine-duckdb';
+import { compileReport, DEFAULT_POLICY, INVENTORY_TYPES, TIME_LOGS } from '@patchboard/core';
+import { DuckDbQueryEngine, ingest, openDatabase, type OpenedDatabase } from '@patchboard/engine-duckdb';
 import { generatedFleet, OUT, setting } from './common.js';
 
 const NODES = setting('BENCH_NODES', 10_000);
@@ -55,8 +55,12 @@ const dbPath = join(OUT, 'history.duckdb');
 await rm(dbPath, { force: true });
 const db = await openDatabase(dbPath);
 const current = INVENTORY_TYPES.map((t) => t.table);
-// Everything history keeps: the intervals, the scan log and the per-object observations.
-const history = [...current.map((t) => `${t}_history`), 'history_scans', 'history_observations'];
+// Everything history keeps: the intervals, the time logs (scans, agent reports) and the per-object observations.
+const history = [
+  ...current.map((t) => `${t}_history`),
+  ...TIME_LOGS.map((log) => log.table),
+  'history_observations',
+];
 let firstDay = { bytes: 0, rows: 0 };
 let opened = 0;
 let closed = 0;
@@ -104,3 +108,25 @@ console.log(
 );
 await db.connection.run('CHECKPOINT');
 console.log(`  whole database file (current + history + bookkeeping): ${mib(statSync(dbPath).size)}`);
+
+// As-of reports next to the same report on the current tables (its floor, same run): first run / warm median.
+const engine = new DuckDbQueryEngine(db);
+const last = Date.parse(`${dates.at(-1) ?? ''}T00:00:00Z`);
+const middle = Date.parse(`${dates[Math.floor(dates.length / 2)] ?? ''}T00:00:00Z`);
+const timed = async (id: string, at: number, asOf: boolean) => {
+  const { query } = compileReport(id, {}, { policy: DEFAULT_POLICY, now: at, dialect: engine.dialect });
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const start = performance.now();
+    await engine.run(query, asOf ? { asOf: at } : {});
+    times.push(performance.now() - start);
+  }
+  const warm = times.slice(1).sort((a, b) => a - b)[2] ?? 0;
+  return `${times[0]?.toFixed(0)} / ${warm.toFixed(0)} ms`;
+};
+console.log('  report (first / warm median): now at the last day | as of the last day | as of mid-month');
+for (const id of ['fleet-summary', 'team-environment', 'node-compliance', 'missing-patches']) {
+  console.log(
+    `    ${id.padEnd(18)} ${await timed(id, last, false)} | ${await timed(id, last, true)} | ${await timed(id, middle, true)}`,
+  );
+}

@@ -8,7 +8,14 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { compileReport, DEFAULT_POLICY, type QueryEngine, REPORTS, type ResultRow } from '@patchboard/core';
+import {
+  compileReport,
+  DEFAULT_POLICY,
+  type QueryEngine,
+  type ReportJson,
+  REPORTS,
+  type ResultRow,
+} from '@patchboard/core';
 import { DuckDbQueryEngine, ingest, openDatabase } from '@patchboard/engine-duckdb';
 import {
   generateFleet,
@@ -18,6 +25,8 @@ import {
   type TruthPatchEvent,
 } from '@patchboard/generator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard } from '../src/commands/serve.js';
+import { resolveContext } from '../src/context.js';
 import { LocalFolderSource } from '../src/sources/local-folder.js';
 import {
   canonical,
@@ -297,6 +306,45 @@ describe('the history commands', () => {
     const html = await readFile(join(pack, 'report.html'), 'utf8');
     expect(html.indexOf('The newest data is from')).toBeLessThan(html.indexOf('Compliance'));
   });
+
+  it('the dashboard answers as of each day what the truth says, and says when its data is old', async () => {
+    const served = async (
+      now: string,
+      work: (get: (path: string) => Promise<ReportJson>) => Promise<void>,
+    ) => {
+      const context = await resolveContext({ db: join(dir, 'p.duckdb'), now });
+      const dashboard = await startDashboard(context, {
+        host: '127.0.0.1',
+        port: 0,
+        token: false,
+        fixedTime: true,
+      });
+      const origin = new URL(dashboard.url).origin;
+      try {
+        await work(async (path) => {
+          const response = await fetch(`${origin}${path}`);
+          expect(response.status, path).toBe(200);
+          return (await response.json()) as ReportJson;
+        });
+      } finally {
+        await dashboard.close();
+      }
+    };
+    await served(AT, async (get) => {
+      for (const date of dates.filter((_, d) => d % 5 === 0 || d === DAYS - 1)) {
+        const { meta, nodes } = await readTruth(dir, date);
+        const document = await get(`/api/reports/fleet-summary?asOf=${meta.at}`);
+        expect(document.rows, date).toEqual(expectedFleetSummary(nodes, 'none'));
+        expect(document).not.toHaveProperty('warnings');
+      }
+    });
+    await served(new Date(Date.parse(AT) + 10 * DAY_MS).toISOString(), async (get) => {
+      const document = await get('/api/reports/fleet-summary');
+      expect(document.warnings).toEqual([
+        expect.stringMatching(/^The newest data is from 2026-10-30T[\d:]+Z, 10 days before/),
+      ]);
+    });
+  }, 60_000);
 
   it('changes: the nodes whose status moved between two days, as the truth of each day says', async () => {
     const [before, after] = await Promise.all([readTruth(dir, dates[20]), readTruth(dir, dates[29])]);

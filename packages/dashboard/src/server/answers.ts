@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import pLimit, { type LimitFunction } from 'p-limit';
 import {
   compileReport,
+  dataAgeWarnings,
+  describesSource,
   type Policy,
   type QueryEngine,
   type QueryResult,
@@ -59,6 +61,8 @@ export interface Reading {
   readonly now: number;
   /** The snapshot's engine; every query waits for its turn in the queue. */
   readonly engine: QueryEngine;
+  /** What an answer evaluated at `at` must say about its data (old data; core data-span.ts). */
+  dataWarnings(at: number): Promise<string[]>;
   /** The snapshot's lookup tables, when its engine offers them. */
   readonly lookups?: SnapshotLookups;
   /** The report context at evaluation time `at` (default `now`). */
@@ -210,6 +214,10 @@ export class AnswerService {
           return engine.run(compiled.query, asOf === undefined ? {} : { asOf });
         }),
       together: (work) => lane(() => work(raw)),
+      dataWarnings: async (at) =>
+        describesSource(raw)
+          ? dataAgeWarnings((await raw.sourceFreshness(at)).dataTime, at, this.options.policy)
+          : [],
     };
     return reading;
   }

@@ -105,22 +105,29 @@ export function Overview(props: { refresh: RefreshStatus | null }): ReactNode {
             ['inactive', 'Inactive', '/nodes?status=INACTIVE'],
           ];
           return (
-            <div className="kpis">
-              {kpis.map(([key, label, extra]) => {
-                const value = PERCENTS.has(key) ? extra : format(row[key]);
-                const body = (
-                  <>
-                    <strong data-testid={`kpi-${key}`}>{value}</strong>
-                    <span>{label}</span>
-                  </>
-                );
-                return (
-                  <div className="kpi" key={key}>
-                    {extra && !PERCENTS.has(key) ? <Link href={extra}>{body}</Link> : body}
-                  </div>
-                );
-              })}
-            </div>
+            <>
+              {document.warnings?.map((warning) => (
+                <p className="refresh-failed" role="alert" data-testid="data-warning" key={warning}>
+                  {warning}
+                </p>
+              ))}
+              <div className="kpis">
+                {kpis.map(([key, label, extra]) => {
+                  const value = PERCENTS.has(key) ? extra : format(row[key]);
+                  const body = (
+                    <>
+                      <strong data-testid={`kpi-${key}`}>{value}</strong>
+                      <span>{label}</span>
+                    </>
+                  );
+                  return (
+                    <div className="kpi" key={key}>
+                      {extra && !PERCENTS.has(key) ? <Link href={extra}>{body}</Link> : body}
+                    </div>
+                  );
+                })}
+              </div>
+            </>
           );
         }}
       </Panel>

@@ -23,12 +23,15 @@ export function reportRoutes(answers: AnswerService, respond: Respond): Hono {
           ? reading.lookups?.evidence(compiled.params, at)
           : undefined;
       const result = await reading.engine.run(lookup ?? compiled.query, asOf === undefined ? {} : { asOf });
+      // Old data says so here as on the command line: the Overview shows it above the figures.
+      const warnings = await reading.dataWarnings(at);
       return {
         report: id,
         title: compiled.report.title,
         generatedAt: formatInstant(at),
         params: compiled.params,
         result,
+        ...(warnings.length > 0 ? { warnings } : {}),
       };
     });
     return respond(c, document);
