@@ -138,7 +138,7 @@ describe('history', () => {
     expect(await query(teams, DAY3)).toEqual([{ resourceid: A, value: 'checkout' }]);
     expect(await query(teams)).toEqual([{ resourceid: A, value: 'checkout' }]);
     await expect(query(teams, '2026-09-01T00:00:00Z')).rejects.toThrow(
-      /before the earliest data in history \(2026-10-01T02:00:00Z\)/,
+      /before the first instant history holds \(2026-10-01T02:00:00Z\)/,
     );
   });
 
